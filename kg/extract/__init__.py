@@ -1,0 +1,82 @@
+"""The extract stage: a parsed article in, mentions and claimed relations out.
+
+>>> from kg.nlp import load_pipeline
+>>> nlp = load_pipeline()
+>>> extractor = Extractor(nlp.vocab)
+>>> doc_record = Document("d1", "Russia and Iran back the Syrian government.", "d1.txt")
+>>> result = extractor(doc_record, nlp(doc_record.text))
+>>> sorted((c.subject.text, c.relation.value, c.object.text) for c in result.claims)
+[('Iran', 'backs', 'Syrian government'), ('Russia', 'backs', 'Syrian government')]
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from kg.extract.arguments import actors_of
+from kg.extract.mentions import Found, MentionIndex, find_mentions
+from kg.extract.modality import modality
+from kg.extract.relations import RelationFinder
+from kg.lexicon import Lexicon, load_lexicon
+from kg.model import Claim, Document, Evidence, Mention
+
+
+@dataclass
+class Extraction:
+    document: Document
+    mentions: list[Mention]
+    claims: list[Claim]
+
+
+class Extractor:
+    """Callable that turns (Document, spaCy Doc) into an ``Extraction``."""
+
+    def __init__(self, vocab, lexicon: Lexicon | None = None):
+        self.lexicon = lexicon or load_lexicon()
+        self.relations = RelationFinder(vocab, self.lexicon)
+
+    def __call__(self, document: Document, doc: Doc) -> Extraction:
+        index = find_mentions(doc, self.lexicon)
+        converted: dict[int, Mention] = {}
+
+        def as_mention(found: Found) -> Mention:
+            if id(found) not in converted:
+                converted[id(found)] = _to_mention(document, index, found)
+            return converted[id(found)]
+
+        claims, seen = [], set()
+        for candidate in self.relations(doc, index):
+            if candidate.subject.bare or candidate.object.bare:
+                continue  # "the meeting" with no named meeting before or after it
+            judged = modality(candidate.trigger, self.lexicon)
+            if not judged.asserted:
+                continue
+            sentence = candidate.trigger.sent
+            speaker = None
+            if judged.speaker is not None:
+                speakers = actors_of(judged.speaker, index)
+                speaker = as_mention(speakers[0]) if speakers else None
+            evidence = Evidence(document.doc_id, sentence.text, sentence.start_char, sentence.end_char, judged.mode, speaker)
+            claim = Claim(as_mention(candidate.subject), candidate.relation, as_mention(candidate.object), evidence)
+            identity = (claim.subject.key, claim.relation, claim.object.key, sentence.start_char)
+            if identity not in seen:
+                seen.add(identity)
+                claims.append(claim)
+        mentions = [as_mention(found) for found in index.mentions if not found.bare]
+        return Extraction(document, mentions, claims)
+
+
+def _to_mention(document: Document, index: MentionIndex, found: Found) -> Mention:
+    span = index.span(found)
+    text = found.name or span.text
+    return Mention(
+        doc_id=document.doc_id,
+        start=span.start_char,
+        end=span.end_char,
+        text=text,
+        kind=found.kind,
+        key=found.key,
+        name=text,
+        role=found.role,
+    )

@@ -1,0 +1,97 @@
+"""From a syntactic argument (a token) to the mentions it stands for.
+
+"Russia and Iran" gives two; "Syrian attacks" gives Syria (the doer of the
+attacks); "Bashar al-Assad's forces" gives Assad's state; "he" gives the last
+person named; "its agreements" gives the clause's subject.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from kg.extract.mentions import POSSESSIVE, Found, MentionIndex
+from kg.model import EntityKind
+
+PERSONAL = {"he", "she", "him", "her", "his"}
+COLLECTIVE = {"its", "their", "it", "they", "them"}
+# Nouns whose modifier names who owns or does them: "Syrian attacks", "regime targets", "Assad's advances".
+AGENTIVE = {"attack", "attacks", "offensive", "strike", "strikes", "airstrike", "airstrikes", "advance", "advances",
+            "campaign", "operation", "operations", "target", "targets", "position", "positions", "post", "posts",
+            "base", "bases", "plane", "planes", "jet", "jets", "drone", "drones", "convoy", "shelling",
+            "bombardment", "assault", "support", "backing", "aggression", "brutality", "massacres", "massacre",
+            "violations", "fighters", "units", "forces", "troops", "soldiers", "army", "militia", "aircraft",
+            "missiles", "missile", "rockets", "artillery", "warplanes", "government", "regime", "administration",
+            "delegation", "leadership", "side", "camp", "allies"}
+
+
+def conjuncts(token: Token) -> list[Token]:
+    """The token and everything coordinated with it ("A, B and C")."""
+    seen, out = {token.i}, [token]
+    for other in token.conjuncts:
+        if other.i not in seen:
+            seen.add(other.i)
+            out.append(other)
+    return sorted(out, key=lambda t: t.i)
+
+
+def actors_of(token: Token, index: MentionIndex, kinds: set[EntityKind] | None = None) -> list[Found]:
+    """Every mention the argument ``token`` stands for, through coordination."""
+    found: list[Found] = []
+    for item in conjuncts(token):
+        for mention in _actor_of_one(item, index):
+            if (kinds is None or mention.kind in kinds) and mention not in found:
+                found.append(mention)
+    return found
+
+
+def _actor_of_one(token: Token, index: MentionIndex) -> list[Found]:
+    mention = index.at(token)
+    if mention is not None:
+        return [mention]
+    lower = token.lower_
+    if lower in PERSONAL:
+        person = last_person(index, token)
+        return [person] if person else []
+    if lower in COLLECTIVE and token.dep_ == "poss":
+        subject = clause_subject(token, index)
+        return [subject] if subject else []
+    if lower in ("who", "which", "that") and token.head.dep_ == "relcl":
+        return _actor_of_one(token.head.head, index)
+    if token.pos_ in ("NOUN", "PROPN") and (token.lower_ in AGENTIVE or token.lemma_.lower() in AGENTIVE):
+        owners = []
+        for child in token.children:
+            if child.dep_ in ("poss", "amod", "compound", "nmod"):
+                owners.extend(m for m in _actor_of_one(child, index) if m.kind != EntityKind.AGREEMENT and m.kind != EntityKind.EVENT)
+            if child.dep_ == "prep" and child.lower_ in ("of", "by", "from"):
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        owners.extend(actors_of(pobj, index))
+        if owners:
+            return owners
+    # "the Syrian regime's planes": a possessive chain.
+    if token.dep_ == "case" or token.text in POSSESSIVE:
+        return _actor_of_one(token.head, index)
+    return []
+
+
+def last_person(index: MentionIndex, before: Token) -> Found | None:
+    """The most recent person named before ``before`` (pronoun resolution by recency)."""
+    best = None
+    for mention in index.mentions:
+        if mention.kind == EntityKind.PERSON and mention.end <= before.i and not mention.key.startswith("role:") \
+                and (best is None or mention.start > best.start):
+            best = mention
+    return best
+
+
+def clause_subject(token: Token, index: MentionIndex) -> Found | None:
+    """The actor that is the subject of the clause ``token`` sits in ("Turkey ... its agreements")."""
+    node = token
+    while True:
+        for child in node.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.i != token.i:
+                subjects = _actor_of_one(child, index)
+                if subjects:
+                    return subjects[0]
+        if node.head.i == node.i:
+            return None
+        node = node.head

@@ -1,0 +1,459 @@
+"""Find the spans of a parsed article that name or refer to nodes.
+
+Each finder is one small function registered in ``FINDERS``; they run in order
+and a later finder never overwrites tokens an earlier one claimed. A mention
+carries a resolution ``key`` (see ``kg.model.Mention``); references that only the
+document's context can settle ("the regime", "the ceasefire") are settled here,
+references that need the whole corpus ("the Turkish President") in ``kg.resolve``.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.lexicon import Lexicon
+from kg.model import EntityKind
+from kg.nlp import ARMED_GROUP, COUNTRY, DEMONYM, ORGANIZATION
+
+ACTOR_NER = {"PERSON", "ORG", "NORP", "GPE"}
+PLACE_NER = {"GPE", "LOC", "FAC", COUNTRY}
+POSSESSIVE = {"'s", "\u2019s", "'", "\u2019"}
+
+
+@dataclass
+class Found:
+    """A mention while the document is being read (token offsets)."""
+
+    start: int
+    end: int  # exclusive token index
+    kind: EntityKind
+    key: str
+    name: str | None = None
+    role: str | None = None  # "TUR:president" for a titled person
+    bare: bool = False  # an agreement/event named only by its head noun ("the meeting")
+    parties: tuple[int, ...] = ()  # token indices of parties in "Turkish-Russian agreement"
+
+
+@dataclass
+class MentionIndex:
+    """Mentions of one document with a token lookup."""
+
+    doc: Doc
+    mentions: list[Found] = field(default_factory=list)
+    by_token: dict[int, Found] = field(default_factory=dict)
+    regime_key: str | None = None  # what "the regime" means in this document
+
+    def add(self, found: Found) -> bool:
+        if any(i in self.by_token for i in range(found.start, found.end)):
+            return False
+        self.mentions.append(found)
+        for i in range(found.start, found.end):
+            self.by_token[i] = found
+        return True
+
+    def at(self, token: Token) -> Found | None:
+        return self.by_token.get(token.i)
+
+    def span(self, found: Found) -> Span:
+        return self.doc[found.start:found.end]
+
+
+def fold(text: str) -> str:
+    """Lowercase ASCII form of a name for keys: diacritics, quotes and possessives gone."""
+    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"'s\b", "", text)
+    return " ".join(re.sub(r"[^a-z0-9\- ]+", " ", text).split())
+
+
+def clean_name(span: Span) -> str:
+    """A name as written, without a leading article or a trailing possessive."""
+    tokens = list(span)
+    while tokens and (tokens[0].lower_ in ("the", "a", "an") or tokens[0].is_punct):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].text in POSSESSIVE or tokens[-1].is_punct):
+        tokens = tokens[:-1]
+    if not tokens:
+        return span.text
+    return span.doc[tokens[0].i:tokens[-1].i + 1].text
+
+
+def _trim(span: Span) -> tuple[int, int]:
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].text in POSSESSIVE or doc[end - 1].is_punct):
+        end -= 1
+    return start, end
+
+
+# --- finders -----------------------------------------------------------------------------
+
+
+def find_lexicon_names(index: MentionIndex, lexicon: Lexicon) -> None:
+    """Names the EntityRuler recognised: countries, demonyms, organisations, armed groups."""
+    kinds = {COUNTRY: EntityKind.COUNTRY, DEMONYM: EntityKind.COUNTRY,
+             ORGANIZATION: EntityKind.ORGANIZATION, ARMED_GROUP: EntityKind.ARMED_GROUP}
+    for ent in index.doc.ents:
+        if ent.label_ in kinds and ent.ent_id_:
+            start, end = _trim(ent)
+            if start >= end:
+                continue
+            name = ent.ent_id_.split(":", 1)[1] if ent.label_ != COUNTRY and ent.label_ != DEMONYM else None
+            index.add(Found(start, end, kinds[ent.label_], ent.ent_id_, name=name))
+
+
+def _person_surnames(index: MentionIndex) -> dict[str, Span]:
+    surnames = {}
+    for ent in index.doc.ents:
+        if ent.label_ == "PERSON":
+            start, end = _trim(ent)
+            if end - start >= 2:
+                surnames[fold(index.doc[end - 1].text)] = index.doc[start:end]
+    return surnames
+
+
+def find_people(index: MentionIndex, lexicon: Lexicon) -> None:
+    """PERSON entities, and one-word names the model mistyped as ORG/GPE that match a surname here."""
+    surnames = _person_surnames(index)
+    for ent in index.doc.ents:
+        start, end = _trim(ent)
+        if start >= end:
+            continue
+        span = index.doc[start:end]
+        is_person = ent.label_ == "PERSON" or (
+            ent.label_ in ACTOR_NER and end - start == 1 and fold(span.text) in surnames)
+        if not is_person or lexicon.country_of(span.text):
+            continue
+        # Role words the model pulled into the name ("President Assad") are not part of it.
+        while end - start > 1 and lexicon.role_of(index.doc[start].text):
+            start += 1
+        span = index.doc[start:end]
+        if not any(t.is_alpha and t.text[:1].isupper() for t in span):
+            continue
+        index.add(Found(start, end, EntityKind.PERSON, "person:" + fold(span.text), name=span.text))
+
+
+def _event_or_agreement_head(token: Token, lexicon: Lexicon) -> tuple[EntityKind, str] | None:
+    word = token.lower_
+    heads = lexicon.heads
+    if token.pos_ not in ("NOUN", "PROPN"):
+        return None
+    if word in heads["agreement_heads"] or token.lemma_.lower() in heads["agreement_heads"]:
+        family = heads["agreement_heads"].get(word) or heads["agreement_heads"][token.lemma_.lower()]
+        return EntityKind.AGREEMENT, family
+    if word in heads["event_heads"]:
+        return EntityKind.EVENT, heads["event_heads"][word]
+    return None
+
+
+def _name_tokens(head: Token, index: MentionIndex, lexicon: Lexicon) -> tuple[list[Token], list[Token], list[int]]:
+    """Tokens that distinguish an agreement/event from others of its kind, the span's tokens, parties."""
+    skip = set(lexicon.heads["skip_modifiers"])
+    left = [t for t in head.subtree if t.i < head.i and t.i >= head.left_edge.i]
+    span_tokens = [t for t in left if t.dep_ not in ("det", "predet") and t.lower_ not in ("his", "her", "its", "their", "our")]
+    names, parties = [], []
+    for t in span_tokens:
+        mention = index.at(t)
+        if t.is_punct or t.lower_ in skip or t.like_num or t.ent_type_ in ("DATE", "CARDINAL", "ORDINAL", "TIME"):
+            continue
+        if t.text in POSSESSIVE or t.dep_ == "case":
+            continue
+        # "Turkish-Russian agreement": demonym pairs name the parties, not the thing.
+        if mention and mention.kind == EntityKind.COUNTRY and _hyphen_linked(t):
+            parties.append(t.i)
+            continue
+        if mention and mention.kind == EntityKind.PERSON:
+            continue
+        if _event_or_agreement_head(t, lexicon):
+            continue
+        names.append(t)
+    # Right side: "Conference on Libya", "meeting of NATO defence ministers", "ceasefire in Idlib", "talks in Moscow".
+    right = []
+    for prep in head.children:
+        if prep.dep_ != "prep" or prep.lower_ not in ("on", "of", "in", "for"):
+            continue
+        for pobj in prep.children:
+            if pobj.dep_ != "pobj":
+                continue
+            proper = [t for t in pobj.subtree if t.pos_ == "PROPN" or t.ent_type_ in PLACE_NER or index.at(t)]
+            if prep.lower_ == "in" and not any(t.ent_type_ in PLACE_NER or t.pos_ == "PROPN" for t in pobj.subtree):
+                continue
+            if not proper:
+                continue
+            sub = [t for t in pobj.subtree if not t.is_punct and t.dep_ not in ("det", "case") and t.text not in POSSESSIVE]
+            if prep.lower_ == "in":  # a place: its proper nouns only
+                sub = [t for t in sub if t.pos_ == "PROPN" or t.ent_type_ in PLACE_NER]
+                # "Syria's Idlib region": the most specific place is the last proper noun.
+                sub = sub[-1:] if sub else []
+            right.append((prep, sub))
+            names.extend(t for t in sub if t.lower_ not in skip and not (index.at(t) and index.at(t).kind == EntityKind.PERSON))
+    return names, span_tokens + [head] + [t for _, sub in right for t in sub], parties
+
+
+def _hyphen_linked(token: Token) -> bool:
+    doc = token.doc
+    before = token.i > 0 and doc[token.i - 1].text == "-"
+    after = token.i + 1 < len(doc) and doc[token.i + 1].text == "-"
+    return before or after
+
+
+def _key_words(tokens: list[Token], lexicon: Lexicon) -> list[str]:
+    words = []
+    for t in tokens:
+        word = fold(t.text).strip("-")
+        if not word or word in ("of", "on", "in", "the", "for", "and"):
+            continue
+        word = lexicon.respell(word)
+        if word.endswith("s") and t.pos_ == "NOUN" and t.lemma_:
+            word = lexicon.respell(fold(t.lemma_))
+        mention_country = lexicon.country_of(t.text)
+        words.append(mention_country or word)
+    return sorted(set(words))
+
+
+def find_agreements_and_events(index: MentionIndex, lexicon: Lexicon) -> None:
+    """Agreements and events by their head noun ("Sochi agreement", "talks in Moscow", "the meeting")."""
+    doc = index.doc
+    for token in doc:
+        found = _event_or_agreement_head(token, lexicon)
+        if not found or index.at(token):
+            continue
+        kind, family = found
+        # A head noun inside a larger head ("ceasefire agreement"): the outer one names it.
+        if token.dep_ == "compound" and _event_or_agreement_head(token.head, lexicon):
+            continue
+        for child in token.children:
+            if child.dep_ == "compound":
+                inner = _event_or_agreement_head(child, lexicon)
+                if inner and inner[0] == kind and family == "agreement":
+                    family = inner[1]  # "ceasefire agreement" is a ceasefire
+        names, tokens, parties = _name_tokens(token, index, lexicon)
+        start = min(t.i for t in tokens)
+        end = max(t.i for t in tokens) + 1
+        while start < token.i and (doc[start].dep_ in ("det",) or doc[start].is_punct or doc[start].text in POSSESSIVE):
+            start += 1
+        words = _key_words(names, lexicon)
+        label = doc[start:end].text
+        if kind == EntityKind.EVENT and family == "election":
+            kind = EntityKind.EVENT
+        key = f"{kind.value.lower()}:{family}:{'+'.join(words)}"
+        if words and not any(t.pos_ == "PROPN" or t.text[:1].isupper() or index.at(t) for t in names):
+            key = "local-" + key  # "peace deal", "de-escalation agreements": only this article's
+        found = Found(start, end, kind, key, name=label, bare=not words, parties=tuple(parties))
+        # Tokens already claimed (a country inside "talks in Moscow") stay with their mention:
+        # register the head token only, so the name still covers the whole phrase.
+        if not index.add(found):
+            found.start, found.end = token.i, token.i + 1
+            found.name = label
+            index.add(found)
+
+
+def find_state_references(index: MentionIndex, lexicon: Lexicon) -> None:
+    """A state's forces and institutions ("Turkish soldiers", "Russia's defence ministry", "regime forces")."""
+    doc = index.doc
+    for token in doc:
+        if index.at(token) or token.pos_ not in ("NOUN", "PROPN"):
+            continue
+        phrase_end = token.i + 1
+        meaning = _state_body(doc, token, lexicon)
+        if not meaning:
+            continue
+        country = None
+        modifiers = [c for c in token.children if c.dep_ in ("amod", "compound", "poss", "nmod")]
+        for child in sorted(modifiers, key=lambda c: c.i):
+            for t in child.subtree:
+                mention = index.at(t)
+                if mention and mention.kind == EntityKind.COUNTRY:
+                    country = mention
+                elif mention and mention.kind == EntityKind.PERSON and token.lower_ in ("regime", "government", "administration"):
+                    country = Found(0, 0, EntityKind.COUNTRY, "government-of:" + mention.key)
+        if country is None and token.lower_ == "regime" or (country is None and _regime_modified(token)):
+            if index.regime_key:
+                country = Found(0, 0, EntityKind.COUNTRY, index.regime_key)
+        if country is None:
+            continue
+        start = min([token.i] + [t.i for c in modifiers for t in c.subtree])
+        while start < token.i and (doc[start].dep_ in ("det", "nummod") or doc[start].like_num):
+            start += 1
+        # The country token keeps its own mention; the phrase is recorded on the head.
+        index.add(Found(token.i, phrase_end, EntityKind.COUNTRY, country.key, name=doc[start:phrase_end].text))
+
+
+def _regime_modified(token: Token) -> bool:
+    return any(c.lower_ == "regime" and c.dep_ in ("compound", "amod", "poss") for c in token.children)
+
+
+def _state_body(doc: Doc, token: Token, lexicon: Lexicon) -> str | None:
+    bodies = lexicon.state_bodies
+    two = f"{token.head.lower_} {token.lower_}" if token.head.i == token.i + 1 else None
+    for phrase in (f"{doc[token.i - 1].lower_} {token.lower_}" if token.i else None, token.lower_, token.lemma_.lower()):
+        if phrase and phrase in bodies:
+            return bodies[phrase]
+    return bodies.get(two) if two else None
+
+
+def find_regime(index: MentionIndex, lexicon: Lexicon) -> None:
+    """Decide what a bare "regime" means in this document: the state most often called one."""
+    counts: dict[str, int] = {}
+    for token in index.doc:
+        if token.lower_ not in ("regime", "government") and not (token.lower_ == "forces" and token.text[0].isupper()):
+            continue
+        for child in token.subtree:
+            mention = index.at(child)
+            if child.i >= token.i or mention is None:
+                continue
+            if mention.kind == EntityKind.COUNTRY and token.lower_ == "regime":
+                counts[mention.key] = counts.get(mention.key, 0) + 2
+            elif mention.kind == EntityKind.PERSON:
+                counts["government-of:" + mention.key] = counts.get("government-of:" + mention.key, 0) + 1
+    if counts:
+        index.regime_key = max(sorted(counts), key=counts.get)
+
+
+def find_roles(index: MentionIndex, lexicon: Lexicon) -> None:
+    """Titles: "Turkish President Recep Tayyip Erdogan" gives the person a role; "the Turkish President" alone
+    is a mention of whoever holds it."""
+    doc = index.doc
+    i = 0
+    while i < len(doc):
+        match = _title_at(doc, i, lexicon)
+        if not match:
+            i += 1
+            continue
+        role, end = match
+        country = _country_before(index, i)
+        person = _person_after(index, end)
+        if person is not None:
+            if country:
+                person.role = f"{country}:{role}"
+        elif country and not any(index.at(doc[j]) for j in range(i, end)):
+            start = i
+            while start > 0 and (index.at(doc[start - 1]) and index.at(doc[start - 1]).kind == EntityKind.COUNTRY
+                                 or doc[start - 1].text in POSSESSIVE):
+                start -= 1
+            index.add(Found(i, end, EntityKind.PERSON, f"role:{country}:{role}", name=doc[start:end].text, role=f"{country}:{role}"))
+        i = end
+
+
+def _title_at(doc: Doc, i: int, lexicon: Lexicon) -> tuple[str, int] | None:
+    for length in (4, 3, 2, 1):
+        if i + length > len(doc):
+            continue
+        words = doc[i:i + length]
+        role = lexicon.role_of(words.text)
+        if role and words[0].text[:1].isupper():
+            return role, i + length
+    return None
+
+
+def _country_before(index: MentionIndex, i: int) -> str | None:
+    doc = index.doc
+    j = i - 1
+    while j >= 0 and doc[j].text in POSSESSIVE:
+        j -= 1
+    mention = index.at(doc[j]) if j >= 0 else None
+    if mention and mention.kind == EntityKind.COUNTRY and mention.key.startswith("country:"):
+        return mention.key.split(":", 1)[1]
+    return None
+
+
+def _person_after(index: MentionIndex, end: int) -> Found | None:
+    doc = index.doc
+    j = end
+    while j < len(doc) and doc[j].text in (",",) and j < end + 1:
+        j += 1
+    mention = index.at(doc[j]) if j < len(doc) else None
+    return mention if mention and mention.kind == EntityKind.PERSON and mention.key.startswith("person:") else None
+
+
+def find_groups(index: MentionIndex, lexicon: Lexicon) -> None:
+    """Armed groups named by a common noun ("Syrian rebels", "Iranian-backed militias", "opposition factions")."""
+    nouns = lexicon.heads["generic_group_nouns"]
+    same = lexicon.heads["group_families_same"]
+    for token in index.doc:
+        word = token.lower_
+        if index.at(token) or word not in nouns or token.pos_ not in ("NOUN", "ADJ", "PROPN"):
+            continue
+        head = token
+        if token.dep_ in ("compound", "amod") and token.head.lower_ in lexicon.heads["group_modifiers"]:
+            head = token.head  # "rebel groups", "opposition factions"
+        elif token.pos_ == "ADJ":
+            continue
+        if word == "opposition" and head is token:
+            continue  # "opposition" alone is as often a stance as a group
+        family = same.get(nouns[word], nouns[word])
+        country = _group_country(index, head, lexicon)
+        if country is None:
+            continue
+        start = min(t.i for t in head.subtree if t.i <= head.i and t.dep_ not in ("det",) and not t.like_num)
+        start = min(start, token.i)
+        while start < token.i and index.doc[start].dep_ in ("det", "nummod"):
+            start += 1
+        if any(index.at(index.doc[i]) for i in range(token.i, head.i + 1)):
+            continue
+        index.add(Found(token.i, head.i + 1, EntityKind.ARMED_GROUP, f"group:{family}:{country}",
+                        name=index.doc[start:head.i + 1].text))
+
+
+def _group_country(index: MentionIndex, head: Token, lexicon: Lexicon) -> str | None:
+    """Whose group: a demonym on it, a backer in "X-backed", or the state its own clause is against."""
+    for t in head.subtree:
+        if t.i >= head.i:
+            break
+        mention = index.at(t)
+        if mention and mention.kind == EntityKind.COUNTRY:
+            return mention.key.split(":", 1)[1]
+    for t in head.subtree:
+        if t.i <= head.i:
+            continue
+        mention = index.at(t)
+        if mention and mention.kind == EntityKind.COUNTRY and mention.key.startswith("country:"):
+            return mention.key.split(":", 1)[1]
+        if mention and mention.role:
+            return mention.role.split(":", 1)[0]
+    return None
+
+
+FINDERS = [find_lexicon_names, find_people, find_roles, find_regime, find_state_references,
+           find_agreements_and_events, find_groups]
+
+
+def find_mentions(doc: Doc, lexicon: Lexicon) -> MentionIndex:
+    """Run every finder over a parsed document."""
+    index = MentionIndex(doc)
+    for finder in FINDERS:
+        finder(index, lexicon)
+    resolve_bare_references(index)
+    return index
+
+
+def resolve_bare_references(index: MentionIndex) -> None:
+    """"The meeting", "the ceasefire": the most recent named one of the same kind in the document."""
+    last: dict[tuple[EntityKind, str], Found] = {}
+    last_of_kind: dict[EntityKind, Found] = {}
+    pending = []
+    for found in sorted(index.mentions, key=lambda f: f.start):
+        if found.kind not in (EntityKind.AGREEMENT, EntityKind.EVENT):
+            continue
+        family = found.key.split(":")[1]
+        if not found.bare:
+            last[(found.kind, family)] = found
+            last_of_kind[found.kind] = found
+            continue
+        antecedent = last.get((found.kind, family)) or (last_of_kind.get(found.kind) if found.kind == EntityKind.EVENT else None)
+        if antecedent:
+            found.key, found.bare = antecedent.key, False
+        else:
+            pending.append(found)
+    # No earlier name: a later one in the same document (headline-first writing).
+    for found in pending:
+        family = found.key.split(":")[1]
+        later = [f for f in index.mentions if f.kind == found.kind and not f.bare and f.start > found.start
+                 and f.key.split(":")[1] == family]
+        if later:
+            found.key, found.bare = min(later, key=lambda f: f.start).key, False

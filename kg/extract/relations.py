@@ -1,0 +1,434 @@
+"""Relations between mentions, found from trigger words and the dependency parse.
+
+Trigger words come from ``ontology/lexicon/triggers.json`` and are matched with a
+spaCy ``Matcher``; each match's pattern name picks its handler in ``HANDLERS``.
+A handler returns ``Candidate``s; ``kg.extract.extract`` then applies modality
+(negation, speech, future) and type constraints.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Token
+
+from kg.extract.arguments import actors_of, conjuncts
+from kg.extract.mentions import Found, MentionIndex
+from kg.lexicon import Lexicon
+from kg.model import EntityKind, RelationType
+
+ACTORS = {EntityKind.PERSON, EntityKind.COUNTRY, EntityKind.ORGANIZATION, EntityKind.ARMED_GROUP}
+OBJECT_KINDS = {
+    RelationType.BACKS: ACTORS,
+    RelationType.OPPOSES: ACTORS,
+    RelationType.ATTENDED: {EntityKind.EVENT},
+    RelationType.AGREED: {EntityKind.AGREEMENT},
+}
+SUBJECTS = ("nsubj",)
+SIDELINES = {"sidelines", "sideline", "margins", "margin", "fringes"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    subject: Found
+    relation: RelationType
+    object: Found
+    trigger: Token  # the word whose modality decides whether the relation is asserted
+
+
+@dataclass
+class Context:
+    """What a handler may consult: the document's mentions, the lexicon, and what came before."""
+
+    index: MentionIndex
+    lexicon: Lexicon
+    encounters: list[tuple[int, list[Found]]]  # (sentence start, participants) of meetings seen so far
+
+
+def _pairs(subjects: list[Found], relation: RelationType, objects: list[Found], trigger: Token) -> Iterator[Candidate]:
+    kinds = OBJECT_KINDS[relation]
+    for s in subjects:
+        if s.kind not in ACTORS:
+            continue
+        for o in objects:
+            if o.kind in kinds and o.key != s.key:
+                yield Candidate(s, relation, o, trigger)
+
+
+# --- arguments of a verb -----------------------------------------------------------------
+
+
+def _is_passive(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+
+
+def _agents(verb: Token) -> list[Token]:
+    return [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+
+
+def verb_subjects(verb: Token, ctx: Context) -> list[Found]:
+    """Who does what ``verb`` says, following control ("determined to stop"), coordination and
+    relative clauses; an appeal ("called on NATO to stop X") keeps the caller as subject."""
+    lexicon = ctx.lexicon
+    node, steps = verb, 0
+    while steps < 6:
+        steps += 1
+        if _is_passive(node):
+            tokens = _agents(node)
+        else:
+            tokens = [c for c in node.children if c.dep_ in SUBJECTS]
+        if tokens:
+            found = [m for t in tokens for m in actors_of(t, ctx.index)]
+            return found
+        if node.dep_ in ("acl", "relcl") and node.tag_ == "VBG":
+            return actors_of(node.head, ctx.index)  # "rebels seeking to expel X"
+        if node.dep_ == "relcl":
+            return actors_of(node.head, ctx.index)
+        if node.dep_ in ("xcomp", "conj", "advcl", "ccomp") and node.head.pos_ in ("VERB", "AUX", "ADJ"):
+            if node.dep_ == "advcl" and node.tag_ == "VBN":
+                return []  # a passive participle: "Supported by X, Y ..." has no subject of its own
+            node = node.head
+            continue
+        if node.dep_ == "pcomp" or (node.dep_ == "pobj" and node.head.dep_ == "prep"):
+            node = node.head.head if node.dep_ == "pobj" else node.head.head
+            continue
+        if node.dep_ in ("acomp",) and node.head.pos_ in ("VERB", "AUX"):
+            node = node.head
+            continue
+        return []
+    return []
+
+
+def verb_objects(verb: Token, ctx: Context, preps: dict[str, str] | None = None) -> list[Found]:
+    """What ``verb`` acts on: its object, a passive subject, the noun a participle modifies."""
+    tokens: list[Token] = []
+    if _is_passive(verb):
+        tokens += [c for c in verb.children if c.dep_ == "nsubjpass"]
+    tokens += [c for c in verb.children if c.dep_ in ("dobj", "attr", "dative")]
+    for child in verb.children:
+        if child.dep_ == "prep" and preps and child.lower_ in preps:
+            tokens += [p for p in child.children if p.dep_ == "pobj"]
+        if child.dep_ == "prt":
+            tokens += [p for p in child.children if p.dep_ == "pobj"]
+    if verb.dep_ in ("acl", "amod") and verb.tag_ == "VBN":
+        tokens.append(verb.head)  # "forces backed by Russia", "rebels upheld by Turkey"
+    if not tokens and verb.dep_ == "advcl" and verb.tag_ == "VBN":
+        tokens += [c for c in verb.head.children if c.dep_ in SUBJECTS]  # "Supported by X, Y forces ..."
+    return [m for t in tokens for m in actors_of(t, ctx.index)]
+
+
+def _participle_subjects(verb: Token, ctx: Context) -> list[Found]:
+    """The doer for participles: "forces backed by Russia" -> Russia; "Turkey has upheld rebels" mis-parsed as amod."""
+    if verb.dep_ in ("acl", "amod", "advcl") and verb.tag_ == "VBN":
+        own = [c for c in verb.children if c.dep_ == "nsubj"]
+        if own:
+            return [m for t in own for m in actors_of(t, ctx.index)]
+        return [m for t in _agents(verb) for m in actors_of(t, ctx.index)]
+    return verb_subjects(verb, ctx)
+
+
+# --- handlers ------------------------------------------------------------------------------
+
+
+def handle_verb(token: Token, ctx: Context) -> Iterator[Candidate]:
+    """ "X backs Y", "Y, backed by X", "X and Z back Y", "X called on Y to withdraw". """
+    triggers = ctx.lexicon.triggers
+    lemma = token.lemma_.lower()
+    particles = {c.lower_ for c in token.children if c.dep_ == "prt"}
+    if particles & set(triggers["verb_particles_excluded"].get(lemma, [])):
+        return
+    required = triggers["verb_particles_required"].get(lemma)
+    if required and not particles & set(required):
+        return
+    relation = RelationType(triggers["verbs"][lemma])
+    if relation in (RelationType.AGREED, RelationType.ATTENDED):
+        yield from _handle_agreeing_or_attending(token, relation, ctx)
+        return
+    preps = triggers["prep_verbs"].get(lemma, {})
+    subjects = _participle_subjects(token, ctx)
+    objects = verb_objects(token, ctx, {p: r for p, r in preps.items() if r == relation.value})
+    if lemma in triggers["appeal_verbs"]:
+        return
+    yield from _pairs(subjects, relation, objects, token)
+
+
+def handle_prep_verb(token: Token, ctx: Context) -> Iterator[Candidate]:
+    """ "X sided with Y", "X clashed with Y", "X took part in E". """
+    preps = ctx.lexicon.triggers["prep_verbs"][token.lemma_.lower()]
+    for child in token.children:
+        if child.dep_ != "prep" or child.lower_ not in preps:
+            continue
+        relation = RelationType(preps[child.lower_])
+        objects = [m for p in child.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
+        if relation == RelationType.ATTENDED:
+            objects += [m for p in child.children if p.dep_ == "pobj" for m in _events_in(p, ctx)]
+        subjects = verb_subjects(token, ctx)
+        yield from _pairs(subjects, relation, objects, token)
+
+
+def _events_in(token: Token, ctx: Context) -> list[Found]:
+    mention = ctx.index.at(token)
+    if mention and mention.kind == EntityKind.EVENT:
+        return [mention]
+    # "participation in the meeting of ...": look one step down.
+    for child in token.children:
+        if child.dep_ == "prep":
+            for pobj in child.children:
+                inner = ctx.index.at(pobj)
+                if pobj.dep_ == "pobj" and inner and inner.kind == EntityKind.EVENT:
+                    return [inner]
+    return []
+
+
+def _agreements_under(token: Token, ctx: Context) -> list[Found]:
+    found = []
+    for t in token.subtree:
+        mention = ctx.index.at(t)
+        if mention and mention.kind == EntityKind.AGREEMENT and not mention.bare and mention not in found:
+            found.append(mention)
+    return found
+
+
+def _handle_agreeing_or_attending(token: Token, relation: RelationType, ctx: Context) -> Iterator[Candidate]:
+    """ "X signed Y", "Y was signed by X", "X agreed with Z that a ceasefire ...", "X attended E",
+    "E was attended by A, B and C". """
+    subjects = _participle_subjects(token, ctx)
+    partners = [m for c in token.children if c.dep_ == "prep" and c.lower_ == "with"
+                for p in c.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
+    things: list[Found] = []
+    if _is_passive(token):
+        heads = [c for c in token.children if c.dep_ == "nsubjpass"]
+    else:
+        heads = [c for c in token.children if c.dep_ in ("dobj", "attr")]
+    if token.dep_ in ("acl", "amod") and token.tag_ == "VBN":
+        heads.append(token.head)
+    for head in heads:
+        for item in conjuncts(head):
+            mention = ctx.index.at(item)
+            if mention and mention.kind in OBJECT_KINDS[relation]:
+                things.append(mention)
+    if relation == RelationType.AGREED and not things:
+        for child in token.children:
+            if child.dep_ in ("ccomp", "xcomp") or (child.dep_ == "prep" and child.lower_ in ("on", "to")):
+                things += _agreements_under(child, ctx)
+    if relation == RelationType.AGREED and partners and not subjects:
+        return
+    yield from _pairs(subjects + partners, relation, things, token)
+
+
+def handle_hyphen_participle(token: Token, ctx: Context) -> Iterator[Candidate]:
+    """ "Russia-backed forces", "Iranian-backed militias", "Russia-led Syrian forces". """
+    doc = token.doc
+    if token.i < 2 or doc[token.i - 1].text != "-":
+        return
+    backer = ctx.index.at(doc[token.i - 2])
+    if backer is None:
+        return
+    relation = RelationType(ctx.lexicon.triggers["hyphen_participles"][token.lower_])
+    target = token.head if token.head.i > token.i else None
+    if target is None:
+        nxt = [t for t in doc[token.i + 1:token.i + 5] if t.pos_ in ("NOUN", "PROPN")]
+        target = nxt[0] if nxt else None
+    if target is None:
+        return
+    objects = actors_of(target, ctx.index)
+    yield from _pairs([backer], relation, objects, token)
+
+
+def handle_noun(token: Token, ctx: Context) -> Iterator[Candidate]:
+    """ "Russia's support for the regime", "attacks by X on Y", "X's offensive against Y". """
+    triggers = ctx.lexicon.triggers
+    relation = RelationType(triggers["nouns"][token.lemma_.lower()])
+    object_preps = set(triggers["noun_object_preps"].get(relation.value, []))
+    subjects, objects = [], []
+    for child in token.children:
+        if child.dep_ == "poss" or (child.dep_ in ("amod", "compound") and ctx.index.at(child)):
+            subjects += actors_of(child, ctx.index)
+        if child.dep_ == "prep" and child.lower_ in ("by", "from", "of"):
+            subjects += [m for p in child.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
+        if child.dep_ == "prep" and child.lower_ in object_preps:
+            objects += [m for p in child.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
+    yield from _pairs(subjects, relation, objects, token)
+
+
+def handle_appeal(token: Token, ctx: Context) -> Iterator[Candidate]:
+    """ "X called on Y to withdraw", "X urged Y to halt": X opposes Y. """
+    withdrawal = set(ctx.lexicon.triggers["withdrawal_verbs"])
+    for xcomp in (c for c in token.children if c.dep_ in ("xcomp", "ccomp", "advcl")):
+        if xcomp.lemma_.lower() not in withdrawal:
+            continue
+        if any(c.dep_ == "dobj" for c in xcomp.children):
+            continue  # "called on NATO to stop X's attacks": X, not NATO, is opposed (see handle_verb)
+        addressees = [p for c in token.children if c.dep_ == "prep" and c.lower_ == "on" for p in c.children if p.dep_ == "pobj"]
+        addressees += [c for c in token.children if c.dep_ == "dobj"]
+        objects = [m for a in addressees for m in actors_of(a, ctx.index)]
+        subjects = verb_subjects(token, ctx)
+        yield from _pairs(subjects, RelationType.OPPOSES, objects, token)
+
+
+def handle_sidelines(token: Token, ctx: Context) -> Iterator[Candidate]:
+    """ "A met B on the sidelines of E", "The meeting came on the sidelines of E": A and B attended E. """
+    events = [m for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+              for p in c.children if p.dep_ == "pobj" for m in _events_in(p, ctx)]
+    if not events or token.head.dep_ != "prep":
+        return
+    anchor = token.head.head  # the verb or noun that "on the sidelines" modifies
+    participants = _participants(anchor, ctx)
+    yield from _pairs(participants, RelationType.ATTENDED, events, token)
+
+
+def _participants(anchor: Token, ctx: Context) -> list[Found]:
+    """Who took part in the meeting that ``anchor`` names or describes."""
+    found: list[Found] = []
+    nodes = [anchor]
+    if anchor.pos_ in ("NOUN", "PROPN") and anchor.dep_ in ("pobj",):
+        nodes.append(anchor.head.head)  # "told reporters after a meeting with X"
+    for node in nodes:
+        for child in node.children:
+            if child.dep_ == "prep" and child.lower_ == "with":
+                found += [m for p in child.children if p.dep_ == "pobj" for m in _person_or_actor(p, ctx)]
+            if child.dep_ in ("nsubj",) and not _is_event_noun(child, ctx):
+                found += actors_of(child, ctx.index)
+            if child.dep_ == "nsubj" and _is_event_noun(child, ctx):
+                found += _meeting_participants(child, ctx)
+    if not found and ctx.encounters:
+        found = list(ctx.encounters[-1][1])
+    return [f for f in found if f.kind in ACTORS]
+
+
+def _person_or_actor(token: Token, ctx: Context) -> list[Found]:
+    """ "his German counterpart Heiko Maas": the person in apposition, else the actor."""
+    for child in token.children:
+        if child.dep_ == "appos":
+            people = actors_of(child, ctx.index)
+            if people:
+                return people
+    return actors_of(token, ctx.index)
+
+
+def _is_event_noun(token: Token, ctx: Context) -> bool:
+    mention = ctx.index.at(token)
+    return mention is not None and mention.kind == EntityKind.EVENT
+
+
+def _meeting_participants(noun: Token, ctx: Context) -> list[Found]:
+    found = [m for c in noun.children if c.dep_ == "prep" and c.lower_ in ("with", "between")
+             for p in c.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
+    found += [m for c in noun.children if c.dep_ == "poss" for m in actors_of(c, ctx.index)]
+    if not found and ctx.encounters:
+        found = list(ctx.encounters[-1][1])
+    return found
+
+
+def handle_encounter(token: Token, ctx: Context) -> Iterator[Candidate]:
+    """Remember who met whom ("A discussed with B", "A met B") for a later "the meeting"."""
+    people = verb_subjects(token, ctx)
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "with":
+            people += [m for p in child.children if p.dep_ == "pobj" for m in _person_or_actor(p, ctx)]
+        if child.dep_ == "dobj" and token.lemma_.lower() in ("meet", "receive", "host"):
+            people += _person_or_actor(child, ctx)
+    people = [p for p in people if p.kind in ACTORS]
+    if len(people) >= 2:
+        ctx.encounters.append((token.sent.start, people))
+    # "A met B at E" / "A, speaking at E": both attended E.
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in ("at", "during"):
+            events = [m for p in child.children if p.dep_ == "pobj" for m in _events_in(p, ctx)]
+            yield from _pairs(people or verb_subjects(token, ctx), RelationType.ATTENDED, events, token)
+    return
+
+
+def handle_agreement_parties(token: Token, ctx: Context) -> Iterator[Candidate]:
+    """ "the Sochi agreement between A and B", "its agreements with B and C", "a Turkish-Russian agreement". """
+    agreement = ctx.index.at(token)
+    if agreement is None or agreement.kind != EntityKind.AGREEMENT:
+        return
+    target = _reached_target(token, ctx) or agreement
+    if target.bare:
+        return
+    parties: list[Found] = [ctx.index.at(token.doc[i]) for i in agreement.parties if ctx.index.at(token.doc[i])]
+    with_partners = []
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in ("between", "among"):
+            parties += [m for p in child.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
+        if child.dep_ == "prep" and child.lower_ == "with":
+            with_partners += [m for p in child.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
+        if child.dep_ == "poss" and with_partners is not None:
+            parties += actors_of(child, ctx.index)
+    if with_partners:
+        parties += with_partners
+        parties += [m for c in token.children if c.dep_ == "poss" for m in actors_of(c, ctx.index)]
+    elif not any(c.dep_ == "prep" and c.lower_ in ("between", "among") for c in token.children) and not agreement.parties:
+        return  # a possessor alone ("Turkey's agreement") is too weak a sign of being a party
+    unique = []
+    for party in parties:
+        if party not in unique:
+            unique.append(party)
+    yield from _pairs(unique, RelationType.AGREED, [target], token)
+
+
+def _reached_target(token: Token, ctx: Context) -> Found | None:
+    """ "the ceasefire in Idlib, reached by a Turkish-Russian agreement": the parties' agreement is the ceasefire."""
+    agreement = ctx.index.at(token)
+    if not agreement or not agreement.bare and agreement.key.split(":")[2]:
+        return None
+    if token.dep_ == "pobj" and token.head.dep_ == "agent":
+        verb = token.head.head
+        if verb.lemma_.lower() in ctx.lexicon.triggers["agreement_reach_verbs"]:
+            earlier = [m for m in ctx.index.mentions if m.kind == EntityKind.AGREEMENT and not m.bare
+                       and token.sent.start <= m.start < token.i]
+            if earlier:
+                return max(earlier, key=lambda m: m.start)
+    return None
+
+
+@dataclass(frozen=True)
+class Trigger:
+    name: str
+    patterns: list[list[dict]]
+    handler: Callable[[Token, Context], Iterator[Candidate]]
+
+
+def build_triggers(lexicon: Lexicon) -> list[Trigger]:
+    """The Matcher patterns, one family per handler, from the trigger lexicon."""
+    t = lexicon.triggers
+    heads = sorted(lexicon.heads["agreement_heads"])
+    return [
+        Trigger("verb", [[{"LEMMA": {"IN": sorted(t["verbs"])}, "POS": {"IN": ["VERB"]}}]], handle_verb),
+        Trigger("prep_verb", [[{"LEMMA": {"IN": sorted(t["prep_verbs"])}, "POS": {"IN": ["VERB", "NOUN"]}}]], handle_prep_verb),
+        Trigger("noun", [[{"LEMMA": {"IN": sorted(t["nouns"])}, "POS": "NOUN"}]], handle_noun),
+        Trigger("hyphen", [[{"ORTH": "-"}, {"LOWER": {"IN": sorted(t["hyphen_participles"])}}]], _last_token(handle_hyphen_participle)),
+        Trigger("appeal", [[{"LEMMA": {"IN": sorted(t["appeal_verbs"])}, "POS": "VERB"}]], handle_appeal),
+        Trigger("encounter", [[{"LEMMA": {"IN": sorted(t["encounter_verbs"])}, "POS": "VERB"}]], handle_encounter),
+        Trigger("sidelines", [[{"LOWER": {"IN": sorted(SIDELINES)}}]], handle_sidelines),
+        Trigger("agreement", [[{"LOWER": {"IN": heads}}], [{"LEMMA": {"IN": heads}}]], handle_agreement_parties),
+    ]
+
+
+def _last_token(handler):
+    handler.last_token = True
+    return handler
+
+
+class RelationFinder:
+    """Runs every trigger family over a document, in document order."""
+
+    def __init__(self, vocab, lexicon: Lexicon):
+        self.lexicon = lexicon
+        self.matcher = Matcher(vocab)
+        self.triggers = {trigger.name: trigger for trigger in build_triggers(lexicon)}
+        for trigger in self.triggers.values():
+            self.matcher.add(trigger.name, trigger.patterns)
+
+    def __call__(self, doc: Doc, index: MentionIndex) -> Iterator[Candidate]:
+        ctx = Context(index, self.lexicon, [])
+        seen = set()
+        for match_id, start, end in sorted(self.matcher(doc), key=lambda m: (m[1], m[2])):
+            trigger = self.triggers[doc.vocab.strings[match_id]]
+            token = doc[end - 1] if getattr(trigger.handler, "last_token", False) else doc[start]
+            if (trigger.name, token.i) in seen:
+                continue
+            seen.add((trigger.name, token.i))
+            yield from trigger.handler(token, ctx)

@@ -1,0 +1,139 @@
+"""The knowledge graph as a networkx graph, and simple measures over it.
+
+>>> g = to_networkx(kg)
+>>> g.nodes["turkey"]["kind"]
+'Country'
+>>> list(g.edges(keys=True))
+[('turkey', 'hts', 'opposes')]
+"""
+from __future__ import annotations
+
+from typing import Any, Hashable
+
+import networkx as nx
+
+from kg.model import Assertion, Document, EntityKind, KnowledgeGraph, RelationType
+
+
+def to_networkx(kg: KnowledgeGraph) -> nx.MultiDiGraph:
+    """Return a directed multigraph with a node per entity and an edge per distinct triple.
+
+    Nodes are keyed by ``entity_id`` with attributes ``kind`` (the kind's value),
+    ``label``, ``alt_labels`` and ``documents`` (sorted lists). There is one edge per
+    distinct (subject, relation, object), keyed by the relation's value, with
+    attributes ``relation``, ``evidence`` (a list of dicts with ``sentence``,
+    ``doc_id``, ``title``, ``date``, ``url``, ``mode`` and ``speaker``, gathered from
+    every assertion of the triple, in document order) and ``documents`` (sorted
+    doc_ids). Raises ``ValueError`` if an assertion names an unknown entity.
+
+    >>> g = to_networkx(kg)
+    >>> g.nodes["turkey"]["label"]
+    'Turkey'
+    >>> g.edges["turkey", "hts", "opposes"]["evidence"][0]["doc_id"]
+    'news-1'
+    """
+    g = nx.MultiDiGraph()
+    for entity_id in sorted(kg.entities):
+        entity = kg.entities[entity_id]
+        g.add_node(
+            entity_id,
+            kind=entity.kind.value,
+            label=entity.label,
+            alt_labels=sorted(entity.alt_labels),
+            documents=sorted(entity.documents),
+        )
+
+    documents = {doc.doc_id: doc for doc in kg.documents}
+    grouped: dict[tuple[str, RelationType, str], list[Assertion]] = {}
+    for assertion in kg.assertions:
+        for entity_id in (assertion.subject_id, assertion.object_id):
+            if entity_id not in kg.entities:
+                raise ValueError(f"assertion {_triple_text(assertion)} names unknown entity {entity_id!r}")
+        triple = (assertion.subject_id, assertion.relation, assertion.object_id)
+        grouped.setdefault(triple, []).append(assertion)
+
+    for subject_id, relation, object_id in sorted(grouped, key=lambda t: (t[0], t[1].value, t[2])):
+        assertions = grouped[(subject_id, relation, object_id)]
+        evidence = _merge_evidence(assertions, documents, kg)
+        g.add_edge(
+            subject_id,
+            object_id,
+            key=relation.value,
+            relation=relation.value,
+            evidence=evidence,
+            documents=sorted({a.evidence.doc_id for a in assertions}),
+        )
+    return g
+
+
+def importance(g: nx.Graph) -> dict[Hashable, float]:
+    """Return the degree centrality of each node in the undirected simple view of ``g``.
+
+    Direction, parallel edges and self-loops are ignored, so a node's score is the
+    share of the other nodes it is related to at all. Nodes are returned sorted.
+
+    >>> importance(nx.MultiDiGraph([("a", "b"), ("b", "a"), ("a", "c")]))
+    {'a': 1.0, 'b': 0.5, 'c': 0.5}
+    """
+    simple = nx.Graph()
+    simple.add_nodes_from(g)
+    simple.add_edges_from((u, v) for u, v in g.edges() if u != v)
+    centrality = nx.degree_centrality(simple)
+    return {node: centrality[node] for node in sorted(centrality, key=_sort_key)}
+
+
+def summary(kg: KnowledgeGraph) -> dict[str, Any]:
+    """Return counts: nodes by kind, distinct relations by type, and assertions.
+
+    Every kind and relation type is listed, with 0 when absent.
+
+    >>> summary(kg)
+    {'nodes': {'Person': 1, 'Country': 1, ...}, 'relations': {'backs': 0, ...}, 'assertions': 3}
+    """
+    nodes = {kind.value: 0 for kind in EntityKind}
+    for entity in kg.entities.values():
+        nodes[entity.kind.value] += 1
+    relations = {relation.value: 0 for relation in RelationType}
+    for _, relation, _ in kg.relations():
+        relations[relation.value] += 1
+    return {"nodes": nodes, "relations": relations, "assertions": len(kg.assertions)}
+
+
+def _merge_evidence(
+    assertions: list[Assertion], documents: dict[str, Document], kg: KnowledgeGraph
+) -> list[dict[str, Any]]:
+    """The evidence of one triple's assertions as dicts, without exact duplicates, in document order."""
+    rows: dict[tuple, dict[str, Any]] = {}
+    for assertion in assertions:
+        ev = assertion.evidence
+        doc = documents.get(ev.doc_id)
+        row = {
+            "sentence": ev.sentence,
+            "doc_id": ev.doc_id,
+            "title": doc.title if doc else None,
+            "date": doc.date if doc else None,
+            "url": doc.url if doc else None,
+            "mode": ev.mode.value,
+            "speaker": _speaker_label(assertion, kg),
+        }
+        key = (ev.doc_id, ev.start, ev.end, ev.sentence, row["mode"], row["speaker"] or "")
+        rows.setdefault(key, row)
+    return [rows[key] for key in sorted(rows)]
+
+
+def _speaker_label(assertion: Assertion, kg: KnowledgeGraph) -> str | None:
+    if assertion.speaker_id is not None and assertion.speaker_id in kg.entities:
+        return kg.entities[assertion.speaker_id].label
+    speaker = assertion.evidence.speaker
+    if speaker is not None:
+        return speaker.name or speaker.text
+    return None
+
+
+def _triple_text(assertion: Assertion) -> str:
+    return f"({assertion.subject_id!r}, {assertion.relation.value}, {assertion.object_id!r})"
+
+
+def _sort_key(node: Hashable) -> tuple[str, str]:
+    """Sort mixed node types deterministically."""
+    return (type(node).__name__, str(node))

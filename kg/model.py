@@ -1,0 +1,147 @@
+"""Typed records passed between the stages of the pipeline.
+
+ingest -> ``Document`` (or ``Problem``)
+nlp + extract -> ``Mention`` and ``Claim`` (relations between mentions, with ``Evidence``)
+resolve -> ``Entity`` and ``Assertion`` (relations between entities), gathered in a ``KnowledgeGraph``
+graph/RDF, render, query -> read a ``KnowledgeGraph`` or the RDF written from it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class EntityKind(str, Enum):
+    """Node types; values are the local names of the ontology classes."""
+
+    PERSON = "Person"
+    COUNTRY = "Country"
+    ORGANIZATION = "Organization"
+    ARMED_GROUP = "ArmedGroup"
+    AGREEMENT = "Agreement"
+    EVENT = "Event"
+
+    @property
+    def is_actor(self) -> bool:
+        return self not in (EntityKind.AGREEMENT, EntityKind.EVENT)
+
+
+class RelationType(str, Enum):
+    """Relation types; values are the local names of the ontology properties."""
+
+    BACKS = "backs"
+    OPPOSES = "opposes"
+    ATTENDED = "attended"
+    AGREED = "agreed"
+
+
+class Mode(str, Enum):
+    """How the text states a relation; values are local names of ``kg:Mode`` individuals."""
+
+    FACT = "Fact"
+    REPORTED = "ReportedSpeech"
+    FUTURE = "Future"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article, as read from a file or a JSONL line."""
+
+    doc_id: str  # stable: derived from the path (and line) it was read from
+    text: str
+    path: str  # the file it came from, as given on the command line
+    title: str | None = None
+    date: str | None = None  # ISO 8601 date when known
+    url: str | None = None
+    source: str | None = None  # publisher or outlet
+    line: int | None = None  # line number for JSONL records
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Input that could not be read; the build reports it and goes on."""
+
+    path: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of a document that names or refers to a node.
+
+    ``key`` is what resolution groups on: for a proper name, its normalised form;
+    for a reference to a state ("Turkish soldiers", "Ankara"), ``country:<code>``;
+    for a role ("the Turkish President"), ``role:<code>:<role>``; for a state's
+    government named after its leader ("Assad regime"), ``government-of:<name>``.
+    """
+
+    doc_id: str
+    start: int  # character offsets into Document.text
+    end: int
+    text: str  # surface form as written
+    kind: EntityKind
+    key: str
+    name: str | None = None  # display name when the mention is a name (not a pronoun or role)
+    role: str | None = None  # "TUR:president" when the text gives the person a title
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where and how a relation is stated."""
+
+    doc_id: str
+    sentence: str
+    start: int  # character offsets of the sentence in the document
+    end: int
+    mode: Mode = Mode.FACT
+    speaker: Mention | None = None  # with Mode.REPORTED, when the speaker is known
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A relation between two mentions, as one sentence states it."""
+
+    subject: Mention
+    relation: RelationType
+    object: Mention
+    evidence: Evidence
+
+
+@dataclass
+class Entity:
+    """One real-world thing, across all documents."""
+
+    entity_id: str  # stable slug, unique in the graph; IRIs are minted from it
+    kind: EntityKind
+    label: str
+    alt_labels: set[str] = field(default_factory=set)
+    documents: set[str] = field(default_factory=set)  # doc_ids where it is mentioned
+
+
+@dataclass(frozen=True)
+class Assertion:
+    """A relation between two entities with the evidence for it."""
+
+    subject_id: str
+    relation: RelationType
+    object_id: str
+    evidence: Evidence
+    speaker_id: str | None = None
+
+
+@dataclass
+class KnowledgeGraph:
+    """What a build produces, before it is written as RDF."""
+
+    documents: list[Document] = field(default_factory=list)
+    entities: dict[str, Entity] = field(default_factory=dict)
+    assertions: list[Assertion] = field(default_factory=list)
+
+    def relations(self) -> set[tuple[str, RelationType, str]]:
+        """The distinct (subject_id, relation, object_id) triples."""
+        return {(a.subject_id, a.relation, a.object_id) for a in self.assertions}

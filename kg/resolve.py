@@ -1,0 +1,281 @@
+"""The resolve stage: mentions from all documents become entities, claims become assertions.
+
+Rules, in order:
+- people: full names group by their transliteration skeleton ("Khulusi Akar" = "Hulusi Akar",
+  "Erdoğan" = "Erdogan"); a surname alone joins the full name it matches in the same
+  article, else the only one it matches in the corpus; a title alone ("the Turkish
+  President") joins whoever the corpus names with that title most often;
+- states: every reference to a state (name, capital, demonym + forces/ministry, "X regime")
+  carries ``country:<code>`` and resolves to one node; "Assad regime" resolves to the state
+  of the person's title, the person himself staying a separate node;
+- agreements and events: keys of their distinguishing words; a key that is a subset of
+  exactly one other key of the same family joins it ("Berlin Conference" and
+  "International Berlin Conference on Libya").
+
+>>> from kg.model import Mention, EntityKind
+>>> people = [Mention("a", 0, 12, "Hulusi Akar", EntityKind.PERSON, "person:hulusi akar", "Hulusi Akar"),
+...           Mention("a", 20, 24, "Acar", EntityKind.PERSON, "person:acar", "Acar")]
+>>> resolver = Resolver()
+>>> resolver.add_mentions(people)
+>>> resolver.entity_of(people[1]).label
+'Hulusi Akar'
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz
+
+from kg.lexicon import Lexicon, load_lexicon
+from kg.model import Assertion, Claim, Document, Entity, EntityKind, KnowledgeGraph, Mention
+
+SKELETON_RULES = [("kh", "h"), ("ph", "f"), ("q", "k"), ("c", "k"), ("w", "v"), ("j", "y"), ("dh", "d"), ("th", "t")]
+
+
+def ascii_fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def skeleton(word: str) -> str:
+    """A transliteration-tolerant key: first letter, then consonants ("Khulusi" -> "hls", "Acar" -> "akr").
+
+    >>> skeleton("Erdoğan") == skeleton("Erdogan")
+    True
+    """
+    word = re.sub(r"[^a-z]", "", ascii_fold(word))
+    for old, new in SKELETON_RULES:
+        word = word.replace(old, new)
+    if not word:
+        return ""
+    rest = re.sub(r"[aeiouy]", "", word[1:])
+    first = "a" if word[0] in "aeiouy" else word[0]
+    return re.sub(r"(.)\1+", r"\1", first + rest)
+
+
+def slugify(text: str) -> str:
+    """A readable id from a label: ``"Recep Tayyip Erdoğan" -> "recep-tayyip-erdogan"``."""
+    text = re.sub(r"[^a-z0-9]+", "-", ascii_fold(text)).strip("-")
+    return text or "x" + format(abs(hash(text)) % 10**8, "d")
+
+
+def _name_words(name: str) -> list[str]:
+    return [w for w in re.split(r"[\s]+", name.strip()) if w and w[0].isalpha()]
+
+
+def _same_person(a: list[str], b: list[str]) -> bool:
+    """Two full names of one person: same surname skeleton and compatible given names."""
+    if not a or not b or skeleton(a[-1]) != skeleton(b[-1]):
+        return False
+    first_a = {skeleton(w) for w in a[:-1]}
+    first_b = {skeleton(w) for w in b[:-1]}
+    if not first_a or not first_b or first_a & first_b:
+        return True
+    return fuzz.ratio(" ".join(a[:-1]).lower(), " ".join(b[:-1]).lower()) >= 70
+
+
+def _surname_matches(word: str, full: list[str]) -> bool:
+    if not full:
+        return False
+    surname = full[-1]
+    if skeleton(word) == skeleton(surname):
+        return True
+    return fuzz.ratio(ascii_fold(word), ascii_fold(surname)) >= 80
+
+
+class Resolver:
+    """Collects mentions from many documents and assigns each to one entity."""
+
+    def __init__(self, lexicon: Lexicon | None = None):
+        self.lexicon = lexicon or load_lexicon()
+        self.mentions: list[Mention] = []
+        self._entity_of_key: dict[str, str] | None = None
+        self._entities: dict[str, Entity] = {}
+
+    def add_mentions(self, mentions: Iterable[Mention]) -> None:
+        self.mentions.extend(mentions)
+        self._entity_of_key = None
+
+    # --- grouping ----------------------------------------------------------------------
+
+    def _resolve(self) -> None:
+        groups: dict[str, str] = {}  # mention key (with doc for surnames) -> group id
+        labels: dict[str, Counter] = defaultdict(Counter)
+        kinds: dict[str, EntityKind] = {}
+        people = self._group_people(groups)
+        self._group_roles(groups, people)
+        for mention in self.mentions:
+            if self._group_key(mention) in groups:
+                continue
+            groups[self._group_key(mention)] = self._simple_group(mention, groups, people)
+        self._merge_subset_keys(groups)
+        for mention in self.mentions:
+            gid = groups[self._group_key(mention)]
+            kinds.setdefault(gid, self._kind_of_group(gid, mention))
+            labels[gid][mention.text] += 1
+        self._build_entities(groups, labels, kinds)
+
+    @staticmethod
+    def _group_key(mention: Mention) -> str:
+        # One-word person names are resolved per document: "Akar" may be two people in two articles.
+        if mention.kind == EntityKind.PERSON and mention.key.startswith("person:") and " " not in mention.key[7:]:
+            return f"{mention.key}@{mention.doc_id}"
+        return mention.key
+
+    def _group_people(self, groups: dict[str, str]) -> dict[str, list[str]]:
+        """Full names cluster; surnames join a full name. Returns group id -> words of the full name."""
+        full: dict[str, list[str]] = {}  # group id -> name words
+        by_doc: dict[str, set[str]] = defaultdict(set)
+        for mention in self.mentions:
+            if mention.kind != EntityKind.PERSON or not mention.key.startswith("person:"):
+                continue
+            words = _name_words(mention.name or mention.text)
+            if len(words) < 2:
+                continue
+            gid = next((g for g, w in full.items() if _same_person(w, words)), None)
+            if gid is None:
+                gid = "person:" + " ".join(ascii_fold(w) for w in words)
+                full[gid] = words
+            elif len(words) > len(full[gid]):
+                full[gid] = words
+            groups[mention.key] = gid
+            by_doc[mention.doc_id].add(gid)
+        for mention in self.mentions:
+            if mention.kind != EntityKind.PERSON or not mention.key.startswith("person:") or mention.key in groups:
+                continue
+            words = _name_words(mention.name or mention.text)
+            if len(words) != 1:
+                continue
+            local = [g for g in sorted(by_doc[mention.doc_id]) if _surname_matches(words[0], full[g])]
+            anywhere = [g for g in sorted(full) if _surname_matches(words[0], full[g])]
+            choice = local[0] if len(local) == 1 else (anywhere[0] if len(anywhere) == 1 else None)
+            groups[self._group_key(mention)] = choice or "person:" + ascii_fold(words[0])
+        return full
+
+    def _group_roles(self, groups: dict[str, str], people: dict[str, list[str]]) -> None:
+        """ "the Turkish President" -> the person most often titled so; "Assad regime" -> his state."""
+        holders: dict[str, Counter] = defaultdict(Counter)
+        countries: dict[str, Counter] = defaultdict(Counter)
+        for mention in self.mentions:
+            if mention.role and mention.key.startswith("person:"):
+                gid = groups.get(self._group_key(mention))
+                if gid:
+                    holders[mention.role][gid] += 1
+                    countries[gid][mention.role.split(":")[0]] += 1
+        self._person_country = {gid: c.most_common(1)[0][0] for gid, c in countries.items()}
+        for mention in self.mentions:
+            if mention.key.startswith("role:"):
+                role = mention.key[5:]
+                if holders.get(role):
+                    groups[mention.key] = sorted(holders[role].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+            elif mention.key.startswith("government-of:"):
+                person_key = mention.key[len("government-of:"):]
+                gid = groups.get(person_key) or groups.get(f"{person_key}@{mention.doc_id}")
+                if gid is None:
+                    words = person_key[7:].split()
+                    matches = [g for g in sorted(people) if words and _surname_matches(words[-1], people[g])]
+                    gid = matches[0] if len(matches) == 1 else None
+                code = self._person_country.get(gid) if gid else None
+                groups[mention.key] = f"country:{code}" if code else "government-of:" + (gid or person_key)
+
+    def _simple_group(self, mention: Mention, groups: dict[str, str], people: dict[str, list[str]]) -> str:
+        key = mention.key
+        if key.startswith("local-"):
+            return f"{key}@{mention.doc_id}"
+        return key
+
+    def _merge_subset_keys(self, groups: dict[str, str]) -> None:
+        """An agreement/event key whose words are a subset of exactly one other key's joins it."""
+        keys = sorted({g for g in groups.values() if g.startswith(("agreement:", "event:"))})
+        parsed = {k: (k.split(":")[0], k.split(":")[1], set(filter(None, k.split(":")[2].split("+")))) for k in keys}
+        target = {}
+        for key, (kind, family, words) in parsed.items():
+            if not words:
+                continue
+            supersets = [o for o, (k2, f2, w2) in parsed.items() if o != key and k2 == kind and f2 == family and words < w2]
+            if len(supersets) == 1:
+                target[key] = supersets[0]
+        for mention_key, gid in list(groups.items()):
+            while gid in target:
+                gid = target[gid]
+            groups[mention_key] = gid
+
+    def _kind_of_group(self, gid: str, mention: Mention) -> EntityKind:
+        if gid.startswith(("country:", "government-of:")):
+            return EntityKind.COUNTRY
+        if gid.startswith("person:"):
+            return EntityKind.PERSON
+        return mention.kind
+
+    # --- entities ------------------------------------------------------------------------
+
+    def _label(self, gid: str, surfaces: Counter, kind: EntityKind) -> str:
+        if gid.startswith("country:"):
+            country = self.lexicon.countries.get(gid.split(":")[1])
+            if country:
+                return country.name
+        if gid.startswith("group:"):
+            _, family, code = gid.split(":", 2)
+            country = self.lexicon.countries.get(code)
+            if country and country.demonyms:
+                return f"{country.demonyms[0]} {family}"
+        if gid.startswith("org:") and ":" in gid:
+            return gid.split(":", 1)[1]
+        if kind == EntityKind.PERSON and gid.startswith("person:"):
+            named = [s for s in surfaces if len(_name_words(s)) >= 2]
+            if named:
+                return max(named, key=lambda s: (len(_name_words(s)), surfaces[s], s.isascii(), s))
+        return max(surfaces, key=lambda s: (surfaces[s], any(c.isupper() for c in s), len(s), s))
+
+    def _build_entities(self, groups: dict[str, str], labels: dict[str, Counter], kinds: dict[str, EntityKind]) -> None:
+        self._entities, self._entity_of_key, taken = {}, {}, set()
+        for gid in sorted(labels):
+            label = self._label(gid, labels[gid], kinds[gid])
+            entity_id = slugify(label)
+            n = 2
+            while entity_id in taken:
+                entity_id, n = f"{slugify(label)}-{n}", n + 1
+            taken.add(entity_id)
+            alt = {s for s in labels[gid] if s != label}
+            self._entities[gid] = Entity(entity_id, kinds[gid], label, alt)
+        for key, gid in groups.items():
+            if gid in self._entities:
+                self._entity_of_key[key] = gid
+        for mention in self.mentions:
+            self._entities[groups[self._group_key(mention)]].documents.add(mention.doc_id)
+        self._groups = groups
+
+    def entity_of(self, mention: Mention) -> Entity:
+        if self._entity_of_key is None:
+            self._resolve()
+        return self._entities[self._groups[self._group_key(mention)]]
+
+
+def resolve(documents: list[Document], mentions: Iterable[Mention], claims: Iterable[Claim],
+            lexicon: Lexicon | None = None) -> KnowledgeGraph:
+    """Entities for all mentions, assertions for all claims; only entities that take part
+    in a relation (or speak one) become nodes."""
+    claims = list(claims)
+    resolver = Resolver(lexicon)
+    resolver.add_mentions(mentions)
+    resolver.add_mentions(m for c in claims for m in (c.subject, c.object, c.evidence.speaker) if m is not None)
+    assertions, used = [], {}
+    for claim in claims:
+        subject, obj = resolver.entity_of(claim.subject), resolver.entity_of(claim.object)
+        if subject.entity_id == obj.entity_id or not subject.kind.is_actor:
+            continue
+        if claim.relation.value in ("backs", "opposes") and not obj.kind.is_actor:
+            continue
+        speaker = resolver.entity_of(claim.evidence.speaker) if claim.evidence.speaker else None
+        if speaker is not None and not speaker.kind.is_actor:
+            speaker = None
+        assertions.append(Assertion(subject.entity_id, claim.relation, obj.entity_id, claim.evidence,
+                                    speaker.entity_id if speaker else None))
+        for entity in (subject, obj, speaker):
+            if entity is not None:
+                used[entity.entity_id] = entity
+    assertions.sort(key=lambda a: (a.evidence.doc_id, a.evidence.start, a.subject_id, a.relation.value, a.object_id))
+    return KnowledgeGraph(documents=list(documents), entities=dict(sorted(used.items())), assertions=assertions)

@@ -1,0 +1,199 @@
+"""GRAPH: the KnowledgeGraph as a networkx graph, importance and summary counts."""
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from kg.graph import importance, summary, to_networkx
+from kg.model import (
+    Assertion,
+    Document,
+    Entity,
+    EntityKind,
+    Evidence,
+    KnowledgeGraph,
+    Mention,
+    Mode,
+    RelationType,
+)
+
+NASTY_NAME = "<script>alert(1)</script> Smith"
+NASTY_SENTENCE = 'Turkey <img src=x onerror=alert(1)> opposes HTS, see the "href" note.'
+
+
+def make_kg() -> KnowledgeGraph:
+    documents = [
+        Document("d1", "...", "in/a.txt", title="Talks in Sochi", date="2020-02-10", url="https://example.org/a"),
+        Document("d2", "...", "in/b.txt", title="Idlib <b>offensive</b>", date="2020-02-11"),
+    ]
+    entities = {
+        e.entity_id: e
+        for e in [
+            Entity("smith", EntityKind.PERSON, NASTY_NAME, {"Smith", "J. Smith"}, {"d2", "d1"}),
+            Entity("turkey", EntityKind.COUNTRY, 'Turkey "quotes"', {"Ankara"}, {"d1", "d2"}),
+            Entity("hts", EntityKind.ARMED_GROUP, "HTS", set(), {"d1", "d2"}),
+            Entity("un", EntityKind.ORGANIZATION, "United Nations", set(), {"d1"}),
+            Entity("sochi", EntityKind.AGREEMENT, "Sochi Agreement", set(), {"d1"}),
+            Entity("talks", EntityKind.EVENT, "Sochi talks", set(), {"d1"}),
+        ]
+    }
+    speaker = Mention("d1", 0, 5, "Smith", EntityKind.PERSON, "smith", name="Smith")
+    assertions = [
+        # the same triple in two documents (given out of document order) ...
+        Assertion("turkey", RelationType.OPPOSES, "hts", Evidence("d2", NASTY_SENTENCE, 10, 80)),
+        Assertion("turkey", RelationType.OPPOSES, "hts", Evidence("d1", "Ankara opposes HTS.", 0, 19)),
+        # ... and once more from the very same sentence
+        Assertion("turkey", RelationType.OPPOSES, "hts", Evidence("d1", "Ankara opposes HTS.", 0, 19)),
+        Assertion(
+            "turkey",
+            RelationType.AGREED,
+            "sochi",
+            Evidence("d1", "Turkey signed the Sochi Agreement, Smith said.", 20, 66, Mode.REPORTED, speaker),
+            speaker_id="smith",
+        ),
+        Assertion("smith", RelationType.ATTENDED, "talks", Evidence("d1", "Smith attended the talks.", 67, 92)),
+        Assertion("smith", RelationType.BACKS, "turkey", Evidence("d2", "Smith will back Turkey.", 0, 23, Mode.FUTURE)),
+    ]
+    return KnowledgeGraph(documents=documents, entities=entities, assertions=assertions)
+
+
+def test_nodes_carry_kind_labels_and_sorted_lists():
+    g = to_networkx(make_kg())
+
+    assert isinstance(g, nx.MultiDiGraph)
+    assert sorted(g.nodes) == ["hts", "smith", "sochi", "talks", "turkey", "un"]
+    assert g.nodes["smith"] == {
+        "kind": "Person",
+        "label": NASTY_NAME,
+        "alt_labels": ["J. Smith", "Smith"],
+        "documents": ["d1", "d2"],
+    }
+    assert g.nodes["un"]["kind"] == "Organization"
+    assert g.nodes["hts"]["alt_labels"] == []
+
+
+def test_one_edge_per_distinct_triple_keyed_by_relation():
+    g = to_networkx(make_kg())
+
+    assert sorted(g.edges(keys=True)) == [
+        ("smith", "talks", "attended"),
+        ("smith", "turkey", "backs"),
+        ("turkey", "hts", "opposes"),
+        ("turkey", "sochi", "agreed"),
+    ]
+    assert g.edges["turkey", "hts", "opposes"]["relation"] == "opposes"
+
+
+def test_evidence_of_a_triple_is_merged_deduplicated_and_in_document_order():
+    edge = to_networkx(make_kg()).edges["turkey", "hts", "opposes"]
+
+    assert edge["documents"] == ["d1", "d2"]
+    assert edge["evidence"] == [
+        {
+            "sentence": "Ankara opposes HTS.",
+            "doc_id": "d1",
+            "title": "Talks in Sochi",
+            "date": "2020-02-10",
+            "url": "https://example.org/a",
+            "mode": "Fact",
+            "speaker": None,
+        },
+        {
+            "sentence": NASTY_SENTENCE,
+            "doc_id": "d2",
+            "title": "Idlib <b>offensive</b>",
+            "date": "2020-02-11",
+            "url": None,
+            "mode": "Fact",
+            "speaker": None,
+        },
+    ]
+
+
+def test_evidence_names_mode_and_speaker():
+    g = to_networkx(make_kg())
+
+    (agreed,) = g.edges["turkey", "sochi", "agreed"]["evidence"]
+    assert agreed["mode"] == "ReportedSpeech"
+    assert agreed["speaker"] == NASTY_NAME  # the speaker entity's label
+    (backs,) = g.edges["smith", "turkey", "backs"]["evidence"]
+    assert backs["mode"] == "Future"
+
+
+def test_speaker_falls_back_to_the_mention_name():
+    kg = make_kg()
+    speaker = Mention("d1", 0, 5, "he", EntityKind.PERSON, "smith", name="Mr Smith")
+    kg.assertions = [
+        Assertion("turkey", RelationType.BACKS, "hts", Evidence("d1", "He said so.", 0, 11, Mode.REPORTED, speaker))
+    ]
+
+    (ev,) = to_networkx(kg).edges["turkey", "hts", "backs"]["evidence"]
+    assert ev["speaker"] == "Mr Smith"
+
+
+def test_evidence_from_an_unknown_document_has_no_title():
+    kg = make_kg()
+    kg.assertions = [Assertion("turkey", RelationType.BACKS, "hts", Evidence("gone", "S.", 0, 2))]
+
+    (ev,) = to_networkx(kg).edges["turkey", "hts", "backs"]["evidence"]
+    assert (ev["doc_id"], ev["title"], ev["date"], ev["url"]) == ("gone", None, None, None)
+
+
+def test_assertion_about_an_unknown_entity_is_an_error():
+    kg = make_kg()
+    kg.assertions.append(Assertion("turkey", RelationType.BACKS, "nobody", Evidence("d1", "S.", 0, 2)))
+
+    with pytest.raises(ValueError, match="nobody"):
+        to_networkx(kg)
+
+
+def test_empty_graph():
+    g = to_networkx(KnowledgeGraph())
+
+    assert g.number_of_nodes() == 0
+    assert importance(g) == {}
+
+
+def test_importance_is_degree_centrality_of_the_undirected_simple_view():
+    scores = importance(to_networkx(make_kg()))
+
+    # turkey: hts, sochi, smith; smith: talks, turkey; 5 other nodes each
+    assert scores == pytest.approx(
+        {"hts": 0.2, "smith": 0.4, "sochi": 0.2, "talks": 0.2, "turkey": 0.6, "un": 0.0}
+    )
+    assert list(scores) == sorted(scores)
+
+
+def test_importance_ignores_direction_parallel_edges_and_self_loops():
+    g = nx.MultiDiGraph()
+    g.add_edge("a", "b", key="backs")
+    g.add_edge("a", "b", key="opposes")
+    g.add_edge("b", "a", key="backs")
+    g.add_edge("a", "a", key="backs")
+    g.add_node("c")
+
+    assert importance(g) == {"a": 0.5, "b": 0.5, "c": 0.0}
+    assert importance(g) == importance(g.copy())
+
+
+def test_summary_counts():
+    assert summary(make_kg()) == {
+        "nodes": {
+            "Person": 1,
+            "Country": 1,
+            "Organization": 1,
+            "ArmedGroup": 1,
+            "Agreement": 1,
+            "Event": 1,
+        },
+        "relations": {"backs": 1, "opposes": 1, "attended": 1, "agreed": 1},
+        "assertions": 6,
+    }
+
+
+def test_summary_of_an_empty_graph_lists_every_kind_and_relation():
+    counts = summary(KnowledgeGraph())
+
+    assert counts["nodes"] == {kind.value: 0 for kind in EntityKind}
+    assert counts["relations"] == {relation.value: 0 for relation in RelationType}
+    assert counts["assertions"] == 0

@@ -1,0 +1,244 @@
+"""kg.query: the example queries on the sample graph, safe bindings, output formats, loading files."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from rdflib import Graph, Literal
+from rdflib.compare import isomorphic
+from rich.cells import cell_len
+from test_rdf import sample_kg
+
+from kg.model import Assertion, Entity, EntityKind, Evidence, RelationType
+from kg.namespaces import KG, KGR, queries_dir
+from kg.query import QueryResult, format_result, list_queries, load_graph, load_query, run_query
+from kg.rdf import serialize, to_rdf
+
+TRICKY = 'The "Free" {Army} } UNION { ?actor ?p ?o } #'
+
+
+@pytest.fixture(scope="module")
+def graph() -> Graph:
+    return to_rdf(sample_kg())
+
+
+@pytest.fixture(scope="module")
+def tricky_graph() -> Graph:
+    """The sample graph plus an actor whose name is a SPARQL injection attempt."""
+    kg = sample_kg()
+    kg.entities["tricky"] = Entity("tricky", EntityKind.ARMED_GROUP, TRICKY, {"FA"}, {"doc-2"})
+    evidence = Evidence("doc-2", "Russia opposes Turkey over Idlib.", 0, 33)
+    kg.assertions.append(Assertion("tricky", RelationType.OPPOSES, "russia", evidence))
+    return to_rdf(kg)
+
+
+def labels(result: QueryResult, *columns: str) -> list[tuple]:
+    """The chosen columns of every row, by variable name."""
+    index = [result.variables.index(c) for c in columns]
+    return [tuple(row[i] for i in index) for row in result.rows]
+
+
+# --------------------------------------------------------------------------- example queries
+
+EXPECTED_QUERIES = {"actor", "agreement_parties", "attended", "backs", "evidence", "opposes"}
+
+
+def test_example_queries_exist_and_say_what_they_answer():
+    found = list_queries()
+    assert EXPECTED_QUERIES <= set(found)
+    for path in found.values():
+        assert path.read_text(encoding="utf-8").startswith("# "), path
+
+
+def test_backs(graph):
+    result = run_query(graph, load_query("backs"))
+    assert labels(result, "backerLabel", "backedLabel", "evidence") == [("Recep Tayyip Erdogan", "Turkey", "1")]
+
+
+def test_opposes(graph):
+    result = run_query(graph, load_query("opposes"))
+    assert labels(result, "opponentLabel", "opposedLabel", "evidence") == [("Russia", "Turkey", "2")]
+    assert labels(result, "opponent", "opposed") == [(str(KGR["country/russia"]), str(KGR["country/turkey"]))]
+
+
+def test_attended(graph):
+    result = run_query(graph, load_query("attended"))
+    assert labels(result, "actorLabel", "eventLabel", "modes") == [
+        ("Recep Tayyip Erdogan", "Munich Security Conference", "Future")
+    ]
+
+
+def test_agreement_parties(graph):
+    result = run_query(graph, load_query("agreement_parties"))
+    assert labels(result, "agreementLabel", "parties", "partyCount") == [("Sochi Agreement", "Russia; Turkey", "2")]
+
+
+def test_evidence(graph):
+    result = run_query(graph, load_query("evidence.rq"))
+    rows = labels(result, "documentId", "subjectLabel", "relation", "objectLabel", "mode", "speakerLabel")
+    assert rows == [
+        ("doc-1", "Recep Tayyip Erdogan", "backs", "Turkey", "Fact", None),
+        ("doc-1", "Russia", "opposes", "Turkey", "ReportedSpeech", "Recep Tayyip Erdogan"),
+        ("doc-1", "Recep Tayyip Erdogan", "attended", "Munich Security Conference", "Future", None),
+        ("doc-1", "Russia", "agreed", "Sochi Agreement", "Fact", None),
+        ("doc-1", "Turkey", "agreed", "Sochi Agreement", "Fact", None),
+        ("doc-2", "Russia", "opposes", "Turkey", "Fact", None),
+    ]
+    doc1 = [row for row in result.rows if row[result.variables.index("documentId")] == "doc-1"]
+    assert {row[result.variables.index("title")] for row in doc1} == {"Idlib talks"}
+
+
+def test_actor_by_label_and_alt_label_case_insensitive(graph):
+    query = load_query("actor")
+    by_label = run_query(graph, query, {"name": "turkey"})
+    by_alt = run_query(graph, query, {"name": "ANKARA"})
+    assert by_label.rows == by_alt.rows
+    rows = labels(by_label, "direction", "relation", "otherLabel", "mode", "speakerLabel", "title")
+    assert rows == [
+        ("in", "backs", "Recep Tayyip Erdogan", "Fact", None, "Idlib talks"),
+        ("in", "opposes", "Russia", "ReportedSpeech", "Recep Tayyip Erdogan", "Idlib talks"),
+        ("in", "opposes", "Russia", "Fact", None, None),
+        ("out", "agreed", "Sochi Agreement", "Fact", None, "Idlib talks"),
+    ]
+    assert {row[by_label.variables.index("actorLabel")] for row in by_label.rows} == {"Turkey"}
+
+
+def test_actor_unknown_or_unbound_name_gives_nothing(graph):
+    query = load_query("actor")
+    assert run_query(graph, query, {"name": "Atlantis"}).rows == []
+    assert run_query(graph, query).rows == []
+
+
+def test_actor_name_with_quotes_and_braces_is_bound_safely(tricky_graph):
+    result = run_query(tricky_graph, load_query("actor"), {"name": TRICKY})
+    assert labels(result, "actorLabel", "direction", "relation", "otherLabel") == [(TRICKY, "out", "opposes", "Russia")]
+    assert run_query(tricky_graph, load_query("actor"), {"?name": "fa"}).rows == result.rows
+
+
+def test_binding_an_absent_variable_is_an_error(graph):
+    with pytest.raises(ValueError, match="nom"):
+        run_query(graph, load_query("backs"), {"nom": "x"})
+
+
+def test_invalid_sparql_is_a_value_error(graph):
+    with pytest.raises(ValueError, match="invalid SPARQL"):
+        run_query(graph, "SELECT ?x WHERE { ?x ")
+
+
+def test_load_query_unknown_name():
+    with pytest.raises(ValueError, match="backs"):
+        load_query("no-such-query")
+
+
+def test_queries_dir_holds_the_examples():
+    assert (queries_dir() / "actor.rq").is_file()
+
+
+# --------------------------------------------------------------------------- ASK and CONSTRUCT
+
+
+def test_ask(graph):
+    assert run_query(graph, "ASK { ?a kg:backs ?b }").boolean is True
+    result = run_query(graph, "ASK { ?a kg:backs ?a }")
+    assert result.kind == "ask" and result.boolean is False
+    assert format_result(result, "table") == "false\n"
+    assert json.loads(format_result(result, "json")) == {"head": {}, "boolean": False}
+
+
+def test_construct(graph):
+    result = run_query(graph, "CONSTRUCT { ?o kg:backedBy ?s } WHERE { ?s kg:backs ?o }")
+    assert result.kind == "graph"
+    assert set(result.graph) == {(KGR["country/turkey"], KG.backedBy, KGR["person/erdogan"])}
+    assert result.variables == ["subject", "predicate", "object"]
+    assert result.rows == [(str(KGR["country/turkey"]), str(KG.backedBy), str(KGR["person/erdogan"]))]
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def test_table_is_aligned(graph):
+    result = run_query(graph, load_query("evidence"))
+    text = format_result(result, "table")
+    lines = text.splitlines()
+    header, rule, body, footer = lines[0], lines[1], lines[2:-1], lines[-1]
+    assert footer == "6 rows"
+    assert header.split() == result.variables
+    starts = [i for i, c in enumerate(rule) if c == "-" and (i == 0 or rule[i - 1] == " ")]
+    assert len(starts) == len(result.variables)
+    for line in [header, *body]:
+        for start in starts[1:]:
+            assert line[start - 2:start] == "  " or cell_len(line) < start
+    assert "ReportedSpeech" in text
+
+
+def test_table_shortens_iris(graph):
+    text = format_result(run_query(graph, load_query("backs")), "table")
+    assert "kgr:person/erdogan" in text and "https://" not in text
+
+
+def test_csv(graph):
+    result = run_query(graph, load_query("evidence"))
+    rows = list(csv.reader(io.StringIO(format_result(result, "csv"))))
+    assert rows[0] == result.variables
+    assert rows[1:] == [[value or "" for value in row] for row in result.rows]
+
+
+def test_csv_quotes_awkward_values(tricky_graph):
+    result = run_query(tricky_graph, load_query("actor"), {"name": TRICKY})
+    rows = list(csv.reader(io.StringIO(format_result(result, "csv"))))
+    assert rows[1][result.variables.index("actorLabel")] == TRICKY
+
+
+def test_json_is_sparql_results_json(graph):
+    result = run_query(graph, load_query("evidence"))
+    document = json.loads(format_result(result, "json"))
+    assert document["head"]["vars"] == result.variables
+    bindings = document["results"]["bindings"]
+    assert len(bindings) == 6
+    first = bindings[0]
+    assert first["assertion"]["type"] == "uri"
+    assert first["sentence"] == {"type": "literal", "value": "Erdogan backs Ankara's position in Idlib."}
+    assert first["start"]["datatype"] == "http://www.w3.org/2001/XMLSchema#integer"
+    assert "speakerLabel" not in first  # unbound variables are left out
+    assert bindings[1]["speakerLabel"]["value"] == "Recep Tayyip Erdogan"
+
+
+def test_unknown_result_format(graph):
+    with pytest.raises(ValueError, match="table"):
+        format_result(run_query(graph, load_query("backs")), "xml")
+
+
+# --------------------------------------------------------------------------- loading graphs
+
+
+@pytest.mark.parametrize("name,fmt", [("graph.ttl", "turtle"), ("graph.jsonld", "json-ld"), ("graph.nt", "nt")])
+def test_load_graph_guesses_the_format(tmp_path, graph, name, fmt):
+    path = tmp_path / name
+    path.write_text(serialize(graph, fmt), encoding="utf-8")
+    assert isomorphic(load_graph(path), graph)
+
+
+def test_load_graph_parse_error_names_the_file(tmp_path):
+    path = tmp_path / "broken.ttl"
+    path.write_text("this is <not turtle", encoding="utf-8")
+    with pytest.raises(ValueError, match="broken.ttl"):
+        load_graph(path)
+
+
+def test_load_graph_unknown_extension(tmp_path):
+    path = tmp_path / "graph.xyz"
+    path.write_text("", encoding="utf-8")
+    with pytest.raises(ValueError, match="graph.xyz"):
+        load_graph(path)
+
+
+def test_load_graph_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="missing.ttl"):
+        load_graph(tmp_path / "missing.ttl")
+
+
+def test_bound_literal_is_a_plain_string(graph):
+    result = run_query(graph, "SELECT ?x WHERE { ?x rdfs:label ?name }", {"name": Literal("Russia")})
+    assert result.rows == [(str(KGR["country/russia"]),)]
