@@ -55,6 +55,15 @@ def ruler_patterns(lexicon: Lexicon) -> list[dict]:
     return [p for p in patterns if _usable(p["pattern"])]
 
 
+@Language.component("kg_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: headlines, captions and paragraphs never run into the next one."""
+    for token in doc[:-1]:
+        if "\n" in token.text or "\n" in token.whitespace_:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
 def load_pipeline(model: str = DEFAULT_MODEL, lexicon: Lexicon | None = None) -> Language:
     """Load an installed spaCy pipeline and add the lexicon's EntityRuler before its NER."""
     try:
@@ -66,6 +75,8 @@ def load_pipeline(model: str = DEFAULT_MODEL, lexicon: Lexicon | None = None) ->
     where = {"before": "ner"} if "ner" in nlp.pipe_names else {}
     ruler = nlp.add_pipe("entity_ruler", name="kg_lexicon_ruler", config=config, **where)
     ruler.add_patterns(ruler_patterns(lexicon))
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("kg_line_breaks", before="parser")
     return nlp
 
 

@@ -24,6 +24,7 @@ from urllib.parse import quote
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kg.atomic import write_atomic
 from kg.model import Assertion, Document, Entity, EntityKind, KnowledgeGraph, Mode, RelationType
 from kg.namespaces import KG, KGR, PREFIXES, RDF, RDFS, SDO, SKOS, XSD, bind_prefixes, ontology_dir
 
@@ -330,8 +331,6 @@ def write_graph(graph: Graph, out_dir: str | Path) -> dict[str, Path]:
 
     Returns format name -> path, e.g. ``{"turtle": out/graph.ttl, "json-ld": out/graph.jsonld}``.
     """
-    from kg.atomic import write_atomic
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}

@@ -33,10 +33,11 @@ def conjuncts(token: Token) -> list[Token]:
     return sorted(out, key=lambda t: t.i)
 
 
-def actors_of(token: Token, index: MentionIndex, kinds: set[EntityKind] | None = None) -> list[Found]:
-    """Every mention the argument ``token`` stands for, through coordination."""
+def actors_of(token: Token, index: MentionIndex, kinds: set[EntityKind] | None = None,
+              coordinated: bool = True) -> list[Found]:
+    """Every mention the argument ``token`` stands for, through coordination unless told not to."""
     found: list[Found] = []
-    for item in conjuncts(token):
+    for item in conjuncts(token) if coordinated else [token]:
         for mention in _actor_of_one(item, index):
             if (kinds is None or mention.kind in kinds) and mention not in found:
                 found.append(mention)

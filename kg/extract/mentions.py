@@ -151,11 +151,16 @@ def _event_or_agreement_head(token: Token, lexicon: Lexicon) -> tuple[EntityKind
     return None
 
 
+LEFT_NAME_DEPS = ("compound", "amod", "nmod", "poss", "npadvmod")
+RIGHT_NAME_PREPS = ("on", "of", "in", "for")
+
+
 def _name_tokens(head: Token, index: MentionIndex, lexicon: Lexicon) -> tuple[list[Token], list[Token], list[int]]:
     """Tokens that distinguish an agreement/event from others of its kind, the span's tokens, parties."""
     skip = set(lexicon.heads["skip_modifiers"])
-    left = [t for t in head.subtree if t.i < head.i and t.i >= head.left_edge.i]
-    span_tokens = [t for t in left if t.dep_ not in ("det", "predet") and t.lower_ not in ("his", "her", "its", "their", "our")]
+    left = sorted((t for c in head.children if c.dep_ in LEFT_NAME_DEPS and c.i < head.i for t in c.subtree),
+                  key=lambda t: t.i)
+    span_tokens = [t for t in left if t.lower_ not in ("his", "her", "its", "their", "our")]
     names, parties = [], []
     for t in span_tokens:
         mention = index.at(t)
@@ -172,27 +177,24 @@ def _name_tokens(head: Token, index: MentionIndex, lexicon: Lexicon) -> tuple[li
         if _event_or_agreement_head(t, lexicon):
             continue
         names.append(t)
-    # Right side: "Conference on Libya", "meeting of NATO defence ministers", "ceasefire in Idlib", "talks in Moscow".
-    right = []
+    # Right side, when it follows the head directly: "Conference on Libya", "meeting of NATO defence
+    # ministers", "ceasefire in Idlib", "talks in Moscow".
+    right: list[Token] = []
     for prep in head.children:
-        if prep.dep_ != "prep" or prep.lower_ not in ("on", "of", "in", "for"):
+        if prep.dep_ != "prep" or prep.lower_ not in RIGHT_NAME_PREPS or prep.i != head.i + 1:
             continue
         for pobj in prep.children:
             if pobj.dep_ != "pobj":
                 continue
-            proper = [t for t in pobj.subtree if t.pos_ == "PROPN" or t.ent_type_ in PLACE_NER or index.at(t)]
-            if prep.lower_ == "in" and not any(t.ent_type_ in PLACE_NER or t.pos_ == "PROPN" for t in pobj.subtree):
+            sub = [t for t in pobj.subtree if not t.is_punct and t.dep_ not in ("det", "case") and t.text not in POSSESSIVE
+                   and t.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL")]
+            if prep.lower_ == "in":  # a place: its proper nouns only, the most specific last ("Syria's Idlib region")
+                sub = [t for t in sub if t.ent_type_ in PLACE_NER or (t.pos_ == "PROPN" and t.text[:1].isupper())][-1:]
+            elif not any(t.pos_ == "PROPN" or t.ent_type_ in PLACE_NER or index.at(t) for t in sub):
                 continue
-            if not proper:
-                continue
-            sub = [t for t in pobj.subtree if not t.is_punct and t.dep_ not in ("det", "case") and t.text not in POSSESSIVE]
-            if prep.lower_ == "in":  # a place: its proper nouns only
-                sub = [t for t in sub if t.pos_ == "PROPN" or t.ent_type_ in PLACE_NER]
-                # "Syria's Idlib region": the most specific place is the last proper noun.
-                sub = sub[-1:] if sub else []
-            right.append((prep, sub))
+            right.extend(sub)
             names.extend(t for t in sub if t.lower_ not in skip and not (index.at(t) and index.at(t).kind == EntityKind.PERSON))
-    return names, span_tokens + [head] + [t for _, sub in right for t in sub], parties
+    return names, span_tokens + [head] + right, parties
 
 
 def _hyphen_linked(token: Token) -> bool:
@@ -235,7 +237,8 @@ def find_agreements_and_events(index: MentionIndex, lexicon: Lexicon) -> None:
         names, tokens, parties = _name_tokens(token, index, lexicon)
         start = min(t.i for t in tokens)
         end = max(t.i for t in tokens) + 1
-        while start < token.i and (doc[start].dep_ in ("det",) or doc[start].is_punct or doc[start].text in POSSESSIVE):
+        while start < token.i and (doc[start].dep_ in ("det",) or doc[start].is_punct or doc[start].text in POSSESSIVE
+                                   or doc[start].lower_ in ("his", "her", "its", "their", "our")):
             start += 1
         words = _key_words(names, lexicon)
         label = doc[start:end].text
@@ -363,10 +366,17 @@ def _country_before(index: MentionIndex, i: int) -> str | None:
 
 
 def _person_after(index: MentionIndex, end: int) -> Found | None:
+    """The person a title stands before: "President X", "President, X", "Envoy to Libya X"."""
     doc = index.doc
     j = end
-    while j < len(doc) and doc[j].text in (",",) and j < end + 1:
+    if j < len(doc) and doc[j].text == ",":
         j += 1
+    elif j < len(doc) and doc[j].lower_ in ("to", "for", "of", "in"):
+        k = j + 1
+        while k < min(len(doc), j + 5) and (doc[k].pos_ == "PROPN" or doc[k].lower_ == "the") and not (
+                index.at(doc[k]) and index.at(doc[k]).kind == EntityKind.PERSON):
+            k += 1
+        j = k
     mention = index.at(doc[j]) if j < len(doc) else None
     return mention if mention and mention.kind == EntityKind.PERSON and mention.key.startswith("person:") else None
 
@@ -377,6 +387,8 @@ def find_groups(index: MentionIndex, lexicon: Lexicon) -> None:
     same = lexicon.heads["group_families_same"]
     for token in index.doc:
         word = token.lower_
+        if token.i > 0 and f"{index.doc[token.i - 1].lower_} {word}" in nouns:
+            word = f"{index.doc[token.i - 1].lower_} {word}"  # "armed groups"
         if index.at(token) or word not in nouns or token.pos_ not in ("NOUN", "ADJ", "PROPN"):
             continue
         head = token
@@ -390,8 +402,9 @@ def find_groups(index: MentionIndex, lexicon: Lexicon) -> None:
         country = _group_country(index, head, lexicon)
         if country is None:
             continue
-        start = min(t.i for t in head.subtree if t.i <= head.i and t.dep_ not in ("det",) and not t.like_num)
-        start = min(start, token.i)
+        start = min([t.i for c in head.children if c.i < head.i and c.pos_ != "VERB"
+                     and c.dep_ in ("amod", "compound", "nmod", "poss") for t in c.subtree] + [head.i])
+        start = min(start, token.i - word.count(" "))
         while start < token.i and index.doc[start].dep_ in ("det", "nummod"):
             start += 1
         if any(index.at(index.doc[i]) for i in range(token.i, head.i + 1)):
@@ -402,12 +415,13 @@ def find_groups(index: MentionIndex, lexicon: Lexicon) -> None:
 
 def _group_country(index: MentionIndex, head: Token, lexicon: Lexicon) -> str | None:
     """Whose group: a demonym on it, a backer in "X-backed", or the state its own clause is against."""
-    for t in head.subtree:
-        if t.i >= head.i:
-            break
-        mention = index.at(t)
-        if mention and mention.kind == EntityKind.COUNTRY:
-            return mention.key.split(":", 1)[1]
+    for child in head.children:
+        if child.i > head.i or child.dep_ not in ("amod", "compound", "nmod", "poss", "npadvmod") or child.pos_ == "VERB":
+            continue
+        for t in child.subtree:
+            mention = index.at(t)
+            if mention and mention.kind == EntityKind.COUNTRY and mention.key.startswith("country:"):
+                return mention.key.split(":", 1)[1]
     for t in head.subtree:
         if t.i <= head.i:
             continue

@@ -90,6 +90,9 @@ def verb_subjects(verb: Token, ctx: Context) -> list[Found]:
                 return []  # a passive participle: "Supported by X, Y ..." has no subject of its own
             node = node.head
             continue
+        if node.dep_ == "acl" and node.head.lower_ == "order" and node.head.head.dep_ == "prep":
+            node = node.head.head.head  # "in order to stop": the purpose of the verb before
+            continue
         if node.dep_ == "pcomp" or (node.dep_ == "pobj" and node.head.dep_ == "prep"):
             node = node.head.head if node.dep_ == "pobj" else node.head.head
             continue
@@ -212,6 +215,13 @@ def _handle_agreeing_or_attending(token: Token, relation: RelationType, ctx: Con
         for child in token.children:
             if child.dep_ in ("ccomp", "xcomp") or (child.dep_ == "prep" and child.lower_ in ("on", "to")):
                 things += _agreements_under(child, ctx)
+    if relation == RelationType.ATTENDED and _is_passive(token):
+        # "attended by A, Defense Minister B and Envoy C": titles break the parser's coordination.
+        for agent in (c for c in token.children if c.dep_ == "agent"):
+            for t in agent.subtree:
+                mention = ctx.index.at(t)
+                if mention and mention.kind == EntityKind.PERSON and mention not in subjects:
+                    subjects.append(mention)
     if relation == RelationType.AGREED and partners and not subjects:
         return
     yield from _pairs(subjects + partners, relation, things, token)
@@ -232,7 +242,7 @@ def handle_hyphen_participle(token: Token, ctx: Context) -> Iterator[Candidate]:
         target = nxt[0] if nxt else None
     if target is None:
         return
-    objects = actors_of(target, ctx.index)
+    objects = actors_of(target, ctx.index, coordinated=False)
     yield from _pairs([backer], relation, objects, token)
 
 
@@ -299,6 +309,9 @@ def _participants(anchor: Token, ctx: Context) -> list[Found]:
 
 def _person_or_actor(token: Token, ctx: Context) -> list[Found]:
     """ "his German counterpart Heiko Maas": the person in apposition, else the actor."""
+    following = ctx.index.at(token.doc[token.i + 1]) if token.i + 1 < len(token.doc) else None
+    if following and following.kind == EntityKind.PERSON and token.pos_ == "NOUN":
+        return [following]
     for child in token.children:
         if child.dep_ == "appos":
             people = actors_of(child, ctx.index)
