@@ -62,8 +62,19 @@ def slugify(text: str) -> str:
     return text or "x" + format(abs(hash(text)) % 10**8, "d")
 
 
-def _name_words(name: str) -> list[str]:
-    return [w for w in re.split(r"[\s]+", name.strip()) if w and w[0].isalpha()]
+def _name_words(name: str, particles: frozenset[str] = frozenset()) -> list[str]:
+    """The words of a person's name that identify them: "Bashar al-Assad" -> ["Bashar", "Assad"].
+
+    Particles (al-, bin, von, ...) come from ``ontology/lexicon/mention_heads.json``.
+    """
+    words = []
+    for word in re.split(r"\s+", name.strip()):
+        head, _, rest = word.partition("-")
+        if rest and ascii_fold(head) in particles:
+            word = rest
+        if word and word[0].isalpha() and ascii_fold(word) not in particles:
+            words.append(word)
+    return words
 
 
 def _same_person(a: list[str], b: list[str]) -> bool:
@@ -91,9 +102,13 @@ class Resolver:
 
     def __init__(self, lexicon: Lexicon | None = None):
         self.lexicon = lexicon or load_lexicon()
+        self.particles = frozenset(self.lexicon.heads.get("name_particles", ()))
         self.mentions: list[Mention] = []
         self._entity_of_key: dict[str, str] | None = None
         self._entities: dict[str, Entity] = {}
+
+    def _words(self, name: str) -> list[str]:
+        return _name_words(name, self.particles)
 
     def add_mentions(self, mentions: Iterable[Mention]) -> None:
         self.mentions.extend(mentions)
@@ -115,7 +130,7 @@ class Resolver:
         for mention in self.mentions:
             gid = groups[self._group_key(mention)]
             kinds.setdefault(gid, self._kind_of_group(gid, mention))
-            labels[gid][mention.text] += 1
+            labels[gid][mention.name] += 0 if mention.name is None else 1
         self._build_entities(groups, labels, kinds)
 
     @staticmethod
@@ -132,7 +147,7 @@ class Resolver:
         for mention in self.mentions:
             if mention.kind != EntityKind.PERSON or not mention.key.startswith("person:"):
                 continue
-            words = _name_words(mention.name or mention.text)
+            words = self._words(mention.name or mention.text)
             if len(words) < 2:
                 continue
             gid = next((g for g, w in full.items() if _same_person(w, words)), None)
@@ -146,7 +161,7 @@ class Resolver:
         for mention in self.mentions:
             if mention.kind != EntityKind.PERSON or not mention.key.startswith("person:") or mention.key in groups:
                 continue
-            words = _name_words(mention.name or mention.text)
+            words = self._words(mention.name or mention.text)
             if len(words) != 1:
                 continue
             local = [g for g in sorted(by_doc[mention.doc_id]) if _surname_matches(words[0], full[g])]
@@ -224,10 +239,17 @@ class Resolver:
                 return f"{country.demonyms[0]} {family}"
         if gid.startswith("org:") and ":" in gid:
             return gid.split(":", 1)[1]
+        surfaces = Counter({s: n for s, n in surfaces.items() if s})
+        if not surfaces:
+            return gid.split(":")[-1]
         if kind == EntityKind.PERSON and gid.startswith("person:"):
-            named = [s for s in surfaces if len(_name_words(s)) >= 2]
+            named = [s for s in surfaces if len(self._words(s)) >= 2]
             if named:
-                return max(named, key=lambda s: (len(_name_words(s)), surfaces[s], s.isascii(), s))
+                return max(named, key=lambda s: (len(self._words(s)), surfaces[s], s.isascii(), s))
+        if kind in (EntityKind.AGREEMENT, EntityKind.EVENT):
+            # A proper name over a description, no dates in it, then the most used, then the shortest.
+            return max(surfaces, key=lambda s: (any(c.isupper() for c in s), not any(c.isdigit() for c in s),
+                                                surfaces[s], -len(s), s))
         return max(surfaces, key=lambda s: (surfaces[s], any(c.isupper() for c in s), len(s), s))
 
     def _build_entities(self, groups: dict[str, str], labels: dict[str, Counter], kinds: dict[str, EntityKind]) -> None:
@@ -239,7 +261,7 @@ class Resolver:
             while entity_id in taken:
                 entity_id, n = f"{slugify(label)}-{n}", n + 1
             taken.add(entity_id)
-            alt = {s for s in labels[gid] if s != label}
+            alt = {s for s in labels[gid] if s and s != label}
             self._entities[gid] = Entity(entity_id, kinds[gid], label, alt)
         for key, gid in groups.items():
             if gid in self._entities:

@@ -70,6 +70,7 @@ class Extractor:
 def _to_mention(document: Document, index: MentionIndex, found: Found) -> Mention:
     span = index.span(found)
     text = found.name or span.text
+    # An anaphor ("the meeting") is evidence of the thing, not one of its names.
     return Mention(
         doc_id=document.doc_id,
         start=span.start_char,
@@ -77,6 +78,6 @@ def _to_mention(document: Document, index: MentionIndex, found: Found) -> Mentio
         text=text,
         kind=found.kind,
         key=found.key,
-        name=text,
+        name=None if found.anaphor else text,
         role=found.role,
     )

@@ -35,6 +35,8 @@ class Found:
     role: str | None = None  # "TUR:president" for a titled person
     bare: bool = False  # an agreement/event named only by its head noun ("the meeting")
     parties: tuple[int, ...] = ()  # token indices of parties in "Turkish-Russian agreement"
+    head: int = -1  # the head noun's token index, for agreements and events
+    anaphor: bool = False  # "the meeting" standing for a meeting named elsewhere: not a name of it
 
 
 @dataclass
@@ -197,6 +199,15 @@ def _name_tokens(head: Token, index: MentionIndex, lexicon: Lexicon) -> tuple[li
     return names, span_tokens + [head] + right, parties
 
 
+def _place_of_verb(verb: Token) -> list[Token]:
+    """The place of "in X" on the verb: "a ceasefire will be implemented in Syria's Idlib region"."""
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ == "in":
+            places = [t for t in prep.subtree if t.ent_type_ in PLACE_NER and t.pos_ == "PROPN"]
+            return places[-1:]
+    return []
+
+
 def _hyphen_linked(token: Token) -> bool:
     doc = token.doc
     before = token.i > 0 and doc[token.i - 1].text == "-"
@@ -240,6 +251,8 @@ def find_agreements_and_events(index: MentionIndex, lexicon: Lexicon) -> None:
         while start < token.i and (doc[start].dep_ in ("det",) or doc[start].is_punct or doc[start].text in POSSESSIVE
                                    or doc[start].lower_ in ("his", "her", "its", "their", "our")):
             start += 1
+        if not names and kind == EntityKind.AGREEMENT and token.dep_ in ("nsubj", "nsubjpass", "dobj"):
+            names = _place_of_verb(token.head)
         words = _key_words(names, lexicon)
         label = doc[start:end].text
         if kind == EntityKind.EVENT and family == "election":
@@ -247,7 +260,7 @@ def find_agreements_and_events(index: MentionIndex, lexicon: Lexicon) -> None:
         key = f"{kind.value.lower()}:{family}:{'+'.join(words)}"
         if words and not any(t.pos_ == "PROPN" or t.text[:1].isupper() or index.at(t) for t in names):
             key = "local-" + key  # "peace deal", "de-escalation agreements": only this article's
-        found = Found(start, end, kind, key, name=label, bare=not words, parties=tuple(parties))
+        found = Found(start, end, kind, key, name=label, bare=not words, parties=tuple(parties), head=token.i)
         # Tokens already claimed (a country inside "talks in Moscow") stay with their mention:
         # register the head token only, so the name still covers the whole phrase.
         if not index.add(found):
@@ -271,6 +284,8 @@ def find_state_references(index: MentionIndex, lexicon: Lexicon) -> None:
         for child in sorted(modifiers, key=lambda c: c.i):
             for t in child.subtree:
                 mention = index.at(t)
+                if _hyphen_linked(t):
+                    continue
                 if mention and mention.kind == EntityKind.COUNTRY:
                     country = mention
                 elif mention and mention.kind == EntityKind.PERSON and token.lower_ in ("regime", "government", "administration"):
@@ -310,6 +325,8 @@ def find_regime(index: MentionIndex, lexicon: Lexicon) -> None:
             mention = index.at(child)
             if child.i >= token.i or mention is None:
                 continue
+            if _hyphen_linked(child):
+                continue  # "Russia-regime offensive": two actors, not a qualifier
             if mention.kind == EntityKind.COUNTRY and token.lower_ == "regime":
                 counts[mention.key] = counts.get(mention.key, 0) + 2
             elif mention.kind == EntityKind.PERSON:
@@ -459,9 +476,11 @@ def resolve_bare_references(index: MentionIndex) -> None:
             last[(found.kind, family)] = found
             last_of_kind[found.kind] = found
             continue
+        if not _definite(index.doc[found.head]):
+            continue  # "a meeting with X": a new, unnamed one
         antecedent = last.get((found.kind, family)) or (last_of_kind.get(found.kind) if found.kind == EntityKind.EVENT else None)
         if antecedent:
-            found.key, found.bare = antecedent.key, False
+            found.key, found.bare, found.anaphor = antecedent.key, False, True
         else:
             pending.append(found)
     # No earlier name: a later one in the same document (headline-first writing).
@@ -470,4 +489,12 @@ def resolve_bare_references(index: MentionIndex) -> None:
         later = [f for f in index.mentions if f.kind == found.kind and not f.bare and f.start > found.start
                  and f.key.split(":")[1] == family]
         if later:
-            found.key, found.bare = min(later, key=lambda f: f.start).key, False
+            found.key, found.bare, found.anaphor = min(later, key=lambda f: f.start).key, False, True
+
+
+def _definite(head: Token) -> bool:
+    """ "the meeting", "this deal", "their talks" refer back; "a meeting" introduces one."""
+    for child in head.children:
+        if child.dep_ in ("det", "poss"):
+            return child.lower_ not in ("a", "an", "another", "any", "some", "no")
+    return False

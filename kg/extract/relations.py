@@ -216,9 +216,12 @@ def _handle_agreeing_or_attending(token: Token, relation: RelationType, ctx: Con
             if child.dep_ in ("ccomp", "xcomp") or (child.dep_ == "prep" and child.lower_ in ("on", "to")):
                 things += _agreements_under(child, ctx)
     if relation == RelationType.ATTENDED and _is_passive(token):
-        # "attended by A, Defense Minister B and Envoy C": titles break the parser's coordination.
+        # "attended by A, Defense Minister B and Envoy to Libya C": titles break the parser's
+        # coordination, so take every person from "by" up to the next verb or clause break.
         for agent in (c for c in token.children if c.dep_ == "agent"):
-            for t in agent.subtree:
+            for t in token.doc[agent.i:token.sent.end]:
+                if t.pos_ in ("VERB", "AUX") or t.text in (";", ":"):
+                    break
                 mention = ctx.index.at(t)
                 if mention and mention.kind == EntityKind.PERSON and mention not in subjects:
                     subjects.append(mention)
