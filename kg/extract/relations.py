@@ -332,6 +332,7 @@ def _meeting_participants(noun: Token, ctx: Context) -> list[Found]:
     found = [m for c in noun.children if c.dep_ == "prep" and c.lower_ in ("with", "between")
              for p in c.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
     found += [m for c in noun.children if c.dep_ == "poss" for m in actors_of(c, ctx.index)]
+    found = [m for m in found if m.kind in ACTORS]
     if not found and ctx.encounters:
         found = list(ctx.encounters[-1][1])
     return found
