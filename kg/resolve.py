@@ -232,13 +232,13 @@ class Resolver:
             country = self.lexicon.countries.get(gid.split(":")[1])
             if country:
                 return country.name
-        if gid.startswith("group:"):
-            _, family, code = gid.split(":", 2)
-            country = self.lexicon.countries.get(code)
+        parts = gid.split(":")
+        if parts[0] == "group" and len(parts) == 3:  # a group known by a common noun: "group:rebels:SDN"
+            country = self.lexicon.countries.get(parts[2])
             if country and country.demonyms:
-                return f"{country.demonyms[0]} {family}"
-        if gid.startswith("org:") and ":" in gid:
-            return gid.split(":", 1)[1]
+                return f"{country.demonyms[0]} {parts[1]}"
+        if parts[0] in ("org", "group") and len(parts) == 2:  # a name from the lexicon
+            return parts[1]
         surfaces = Counter({s: n for s, n in surfaces.items() if s})
         if not surfaces:
             return gid.split(":")[-1]

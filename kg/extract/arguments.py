@@ -20,7 +20,10 @@ AGENTIVE = {"attack", "attacks", "offensive", "strike", "strikes", "airstrike", 
             "bombardment", "assault", "support", "backing", "aggression", "brutality", "massacres", "massacre",
             "violations", "fighters", "units", "forces", "troops", "soldiers", "army", "militia", "aircraft",
             "missiles", "missile", "rockets", "artillery", "warplanes", "government", "regime", "administration",
-            "delegation", "leadership", "side", "camp", "allies"}
+            "delegation", "leadership", "side", "camp", "allies", "facilities", "facility", "infrastructure",
+            "territory", "ships", "ship", "vessels", "vessel", "embassy", "interests", "installations", "airbase",
+            "airbases", "outposts", "outpost", "headquarters", "fleet", "tanks", "lines", "strongholds", "stronghold",
+            "sites", "site", "assets", "officers", "commanders", "personnel", "warships"}
 
 
 def conjuncts(token: Token) -> list[Token]:

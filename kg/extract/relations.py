@@ -138,6 +138,8 @@ def handle_verb(token: Token, ctx: Context) -> Iterator[Candidate]:
     """ "X backs Y", "Y, backed by X", "X and Z back Y", "X called on Y to withdraw". """
     triggers = ctx.lexicon.triggers
     lemma = token.lemma_.lower()
+    if token.pos_ != "VERB" and not any(c.dep_ in ("nsubj", "dobj") for c in token.children):
+        return  # "back" as an adverb, "support" as a noun: only when the parser still made it a predicate
     particles = {c.lower_ for c in token.children if c.dep_ == "prt"}
     if particles & set(triggers["verb_particles_excluded"].get(lemma, [])):
         return
@@ -262,6 +264,10 @@ def handle_noun(token: Token, ctx: Context) -> Iterator[Candidate]:
             subjects += [m for p in child.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
         if child.dep_ == "prep" and child.lower_ in object_preps:
             objects += [m for p in child.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
+    if objects and not subjects and token.dep_ == "dobj":
+        subjects = verb_subjects(token.head, ctx)  # "Israel launched airstrikes against Hamas"
+    if objects and not subjects and token.dep_ == "pobj" and token.head.head.pos_ == "VERB" and token.head.lower_ in ("in", "with"):
+        subjects = verb_subjects(token.head.head, ctx)  # "joined the coalition in its war against X"
     yield from _pairs(subjects, relation, objects, token)
 
 
@@ -303,6 +309,8 @@ def _participants(anchor: Token, ctx: Context) -> list[Found]:
                 found += [m for p in child.children if p.dep_ == "pobj" for m in _person_or_actor(p, ctx)]
             if child.dep_ in ("nsubj",) and not _is_event_noun(child, ctx):
                 found += actors_of(child, ctx.index)
+            if child.dep_ == "dobj" and node.lemma_.lower() in ctx.lexicon.triggers["encounter_verbs"]:
+                found += _person_or_actor(child, ctx)
             if child.dep_ == "nsubj" and _is_event_noun(child, ctx):
                 found += _meeting_participants(child, ctx)
     if not found and ctx.encounters:
@@ -413,7 +421,7 @@ def build_triggers(lexicon: Lexicon) -> list[Trigger]:
     t = lexicon.triggers
     heads = sorted(lexicon.heads["agreement_heads"])
     return [
-        Trigger("verb", [[{"LEMMA": {"IN": sorted(t["verbs"])}, "POS": {"IN": ["VERB"]}}]], handle_verb),
+        Trigger("verb", [[{"LEMMA": {"IN": sorted(t["verbs"])}, "POS": {"IN": ["VERB", "ADV", "NOUN", "ADJ"]}}]], handle_verb),
         Trigger("prep_verb", [[{"LEMMA": {"IN": sorted(t["prep_verbs"])}, "POS": {"IN": ["VERB", "NOUN"]}}]], handle_prep_verb),
         Trigger("noun", [[{"LEMMA": {"IN": sorted(t["nouns"])}, "POS": "NOUN"}]], handle_noun),
         Trigger("hyphen", [[{"ORTH": "-"}, {"LOWER": {"IN": sorted(t["hyphen_participles"])}}]], _last_token(handle_hyphen_participle)),
