@@ -49,7 +49,7 @@ class Extractor:
         for candidate in self.relations(doc, index):
             if candidate.subject.bare or candidate.object.bare:
                 continue  # "the meeting" with no named meeting before or after it
-            judged = modality(candidate.trigger, self.lexicon)
+            judged = modality(candidate.trigger, self.lexicon, candidate.local)
             if not judged.asserted:
                 continue
             sentence = candidate.trigger.sent

@@ -23,7 +23,17 @@ AGENTIVE = {"attack", "attacks", "offensive", "strike", "strikes", "airstrike", 
             "delegation", "leadership", "side", "camp", "allies", "facilities", "facility", "infrastructure",
             "territory", "ships", "ship", "vessels", "vessel", "embassy", "interests", "installations", "airbase",
             "airbases", "outposts", "outpost", "headquarters", "fleet", "tanks", "lines", "strongholds", "stronghold",
-            "sites", "site", "assets", "officers", "commanders", "personnel", "warships"}
+            "sites", "site", "assets", "officers", "commanders", "personnel", "warships",
+            # members and spokespeople speak and act for their group: "Hamas officials", "the ELN rebels"
+            "rebels", "militants", "militia", "militias", "insurgents", "jihadists", "separatists", "guerrillas",
+            "members", "leaders", "officials", "spokesman", "spokeswoman", "spokesperson", "negotiators",
+            "envoys", "diplomats", "representatives", "delegates",
+            # what an actor does or holds: "condemned North Korea's missile launch", "backed Kenya's bid"
+            "launch", "launches", "test", "tests", "program", "programme", "actions", "action", "policies",
+            "policy", "decision", "annexation", "occupation", "invasion", "crackdown", "role", "presence",
+            "involvement", "interference", "meddling", "behaviour", "behavior", "conduct", "moves", "move",
+            "provocations", "provocation", "threats", "rhetoric", "bid", "proposal", "plan", "candidacy",
+            "membership", "efforts", "effort", "position", "stance", "claims", "demands", "war", "aggression"}
 
 
 def conjuncts(token: Token) -> list[Token]:

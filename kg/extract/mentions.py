@@ -37,6 +37,7 @@ class Found:
     parties: tuple[int, ...] = ()  # token indices of parties in "Turkish-Russian agreement"
     head: int = -1  # the head noun's token index, for agreements and events
     anaphor: bool = False  # "the meeting" standing for a meeting named elsewhere: not a name of it
+    party_named: bool = False  # an agreement known only by its parties: "the Israel-Hamas ceasefire"
 
 
 @dataclass
@@ -199,6 +200,17 @@ def _name_tokens(head: Token, index: MentionIndex, lexicon: Lexicon) -> tuple[li
     return names, span_tokens + [head] + right, parties
 
 
+def _between_parties(head: Token, index: MentionIndex) -> list[Token]:
+    """The actor tokens of "between A and B" on an agreement."""
+    tokens = []
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("between", "among"):
+            for pobj in prep.children:
+                if pobj.dep_ == "pobj":
+                    tokens += [t for t in [pobj, *pobj.conjuncts] if index.at(t) and index.at(t).kind != EntityKind.AGREEMENT]
+    return sorted(tokens, key=lambda t: t.i)
+
+
 def _place_of_verb(verb: Token) -> list[Token]:
     """The place of "in X" on the verb: "a ceasefire will be implemented in Syria's Idlib region"."""
     for prep in verb.children:
@@ -206,6 +218,12 @@ def _place_of_verb(verb: Token) -> list[Token]:
             places = [t for t in prep.subtree if t.ent_type_ in PLACE_NER and t.pos_ == "PROPN"]
             return places[-1:]
     return []
+
+
+def _stance_marked(token: Token) -> bool:
+    """ "pro-Russian", "anti-government": a stance towards the named actor, not membership."""
+    doc = token.doc
+    return token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ in ("pro", "anti")
 
 
 def _hyphen_linked(token: Token) -> bool:
@@ -253,6 +271,13 @@ def find_agreements_and_events(index: MentionIndex, lexicon: Lexicon) -> None:
             start += 1
         if not names and kind == EntityKind.AGREEMENT and token.dep_ in ("nsubj", "nsubjpass", "dobj"):
             names = _place_of_verb(token.head)
+        between = _between_parties(token, index)
+        party_named = not names and bool(parties or between)
+        if party_named:
+            # Named by who made it: "the ceasefire between Israel and Hamas", "a Turkish-Russian agreement".
+            names = [index.doc[i] for i in parties] + between
+            if between:
+                end = max(end, max(t.i for t in between) + 1)
         words = _key_words(names, lexicon)
         label = doc[start:end].text
         if kind == EntityKind.EVENT and family == "election":
@@ -260,7 +285,8 @@ def find_agreements_and_events(index: MentionIndex, lexicon: Lexicon) -> None:
         key = f"{kind.value.lower()}:{family}:{'+'.join(words)}"
         if words and not any(t.pos_ == "PROPN" or t.text[:1].isupper() or index.at(t) for t in names):
             key = "local-" + key  # "peace deal", "de-escalation agreements": only this article's
-        found = Found(start, end, kind, key, name=label, bare=not words, parties=tuple(parties), head=token.i)
+        found = Found(start, end, kind, key, name=label, bare=not words, parties=tuple(parties), head=token.i,
+                      party_named=party_named)
         # Tokens already claimed (a country inside "talks in Moscow") stay with their mention:
         # register the head token only, so the name still covers the whole phrase.
         if not index.add(found):
@@ -433,11 +459,14 @@ def find_groups(index: MentionIndex, lexicon: Lexicon) -> None:
 def _group_country(index: MentionIndex, head: Token, lexicon: Lexicon) -> str | None:
     """Whose group: a demonym on it, a backer in "X-backed", or the state its own clause is against."""
     for child in head.children:
-        if child.i > head.i or child.dep_ not in ("amod", "compound", "nmod", "poss", "npadvmod") or child.pos_ == "VERB":
+        if child.i > head.i or child.dep_ not in ("amod", "compound", "nmod", "poss", "npadvmod"):
             continue
+        if child.pos_ == "VERB" and not _hyphen_linked(child):
+            continue  # "Turkey has upheld rebels" mis-parsed as a modifier; "Iranian-backed militias" is one
         for t in child.subtree:
             mention = index.at(t)
-            if mention and mention.kind == EntityKind.COUNTRY and mention.key.startswith("country:"):
+            if mention and mention.kind == EntityKind.COUNTRY and mention.key.startswith("country:") \
+                    and not _stance_marked(t):
                 return mention.key.split(":", 1)[1]
     for t in head.subtree:
         if t.i <= head.i:
@@ -459,8 +488,26 @@ def find_mentions(doc: Doc, lexicon: Lexicon) -> MentionIndex:
     index = MentionIndex(doc)
     for finder in FINDERS:
         finder(index, lexicon)
+    link_reached_agreements(index, lexicon)
     resolve_bare_references(index)
     return index
+
+
+def link_reached_agreements(index: MentionIndex, lexicon: Lexicon) -> None:
+    """ "the ceasefire in Idlib, reached by a Turkish-Russian agreement": the unnamed agreement is the
+    ceasefire's own making, one thing with it."""
+    reach = set(lexicon.triggers["agreement_reach_verbs"])
+    for found in index.mentions:
+        if found.kind != EntityKind.AGREEMENT or not (found.bare or found.party_named) or found.head < 0:
+            continue
+        token = index.doc[found.head]
+        if token.dep_ != "pobj" or token.head.dep_ != "agent" or token.head.head.lemma_.lower() not in reach:
+            continue
+        earlier = [m for m in index.mentions if m.kind == EntityKind.AGREEMENT and not m.bare and m is not found
+                   and token.sent.start <= m.start < token.i]
+        if earlier:
+            antecedent = max(earlier, key=lambda m: m.start)
+            found.key, found.bare, found.anaphor = antecedent.key, False, True
 
 
 def resolve_bare_references(index: MentionIndex) -> None:

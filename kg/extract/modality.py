@@ -22,6 +22,16 @@ class Modality:
     speaker: Token | None = None
 
 
+def _forms(token: Token) -> set[str]:
+    """The lemma and the word itself: the small model's lemmatizer slips ("hopes" -> "hop")."""
+    word = token.lower_
+    forms = {token.lemma_.lower(), word}
+    for suffix in ("s", "es", "ed", "d"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            forms.add(word[: -len(suffix)])
+    return forms
+
+
 def _path_up(token: Token):
     """The trigger and its ancestors, stopping at the sentence root."""
     current = token
@@ -40,8 +50,8 @@ def _negated(token: Token, cues: dict) -> bool:
     return False
 
 
-def modality(trigger: Token, lexicon: Lexicon) -> Modality:
-    """Judge the trigger in its sentence.
+def modality(trigger: Token, lexicon: Lexicon, local: bool = False) -> Modality:
+    """Judge the trigger in its sentence; ``local``: only the trigger's own negation counts.
 
     >>> # "Russia has shown no sign of backing away" -> Modality(asserted=False, ...)
     """
@@ -50,20 +60,23 @@ def modality(trigger: Token, lexicon: Lexicon) -> Modality:
     previous = None
     for depth, node in enumerate(_path_up(trigger)):
         lemma = node.lemma_.lower()
-        if _negated(node, cues):
+        forms = _forms(node)
+        if local and depth > 0:
+            pass
+        elif _negated(node, cues):
             return Modality(False, mode)
         # "denied supporting", "refused to back": the trigger sits under a negating verb.
-        if depth > 0 and lemma in cues["negating_verbs"] and node.pos_ in ("VERB", "AUX"):
+        if depth > 0 and not local and forms & set(cues["negating_verbs"]) and node.pos_ in ("VERB", "AUX"):
             return Modality(False, mode)
         # "if we could do this with their support": inside the condition, not the consequence.
         if any(c.dep_ == "mark" and c.lower_ in cues["conditional_marks"] for c in node.children) and node.dep_ == "advcl":
             return Modality(False, mode)
-        if depth > 0 and (lemma in cues["wish_verbs"] or lemma in cues["wish_adjectives"]) and previous is not None \
+        if depth > 0 and not local and forms & set(cues["wish_verbs"] + cues["wish_adjectives"]) and previous is not None \
                 and previous.dep_ in ("xcomp", "ccomp", "advcl", "acomp", "prep", "pcomp"):
             return Modality(False, mode)
         if mode == Mode.FACT and _future(node, cues, depth):
             mode = Mode.FUTURE
-        if depth > 0 and speaker is None and lemma in cues["speech_verbs"] and previous is not None \
+        if depth > 0 and speaker is None and forms & set(cues["speech_verbs"]) and previous is not None \
                 and previous.dep_ in ("ccomp", "xcomp", "parataxis", "conj", "advcl") :
             subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subject is not None:
@@ -75,7 +88,7 @@ def modality(trigger: Token, lexicon: Lexicon) -> Modality:
         return Modality(True, Mode.REPORTED, according)
     # Quoted speech whose speaker verb follows: '"...," Erdogan said.'
     root = trigger.sent.root
-    if root.lemma_.lower() in cues["speech_verbs"] and trigger.i != root.i and trigger.i < root.i:
+    if _forms(root) & set(cues["speech_verbs"]) and trigger.i != root.i and trigger.i < root.i:
         subject = next((c for c in root.children if c.dep_ in ("nsubj",)), None)
         if subject is not None and subject.i > trigger.i:
             return Modality(True, Mode.REPORTED, subject)
@@ -85,8 +98,7 @@ def modality(trigger: Token, lexicon: Lexicon) -> Modality:
 def _future(node: Token, cues: dict, depth: int) -> bool:
     if any(c.dep_ in ("aux",) and c.lower_ in cues["future_aux"] for c in node.children):
         return True
-    lemma = node.lemma_.lower()
-    if depth > 0 and (lemma in cues["intent_verbs"] or node.lower_ in cues["intent_adjectives"]):
+    if depth > 0 and (_forms(node) & set(cues["intent_verbs"]) or node.lower_ in cues["intent_adjectives"]):
         return True
     return any(c.dep_ == "acomp" and c.lower_ in cues["intent_adjectives"] for c in node.children) and depth > 0
 

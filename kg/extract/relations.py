@@ -35,6 +35,7 @@ class Candidate:
     relation: RelationType
     object: Found
     trigger: Token  # the word whose modality decides whether the relation is asserted
+    local: bool = False  # a noun with its own doer ("the EU's sanctions"): a negation above it is not its own
 
 
 @dataclass
@@ -46,14 +47,15 @@ class Context:
     encounters: list[tuple[int, list[Found]]]  # (sentence start, participants) of meetings seen so far
 
 
-def _pairs(subjects: list[Found], relation: RelationType, objects: list[Found], trigger: Token) -> Iterator[Candidate]:
+def _pairs(subjects: list[Found], relation: RelationType, objects: list[Found], trigger: Token,
+           local: bool = False) -> Iterator[Candidate]:
     kinds = OBJECT_KINDS[relation]
     for s in subjects:
         if s.kind not in ACTORS:
             continue
         for o in objects:
             if o.kind in kinds and o.key != s.key:
-                yield Candidate(s, relation, o, trigger)
+                yield Candidate(s, relation, o, trigger, local)
 
 
 # --- arguments of a verb -----------------------------------------------------------------
@@ -264,11 +266,26 @@ def handle_noun(token: Token, ctx: Context) -> Iterator[Candidate]:
             subjects += [m for p in child.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
         if child.dep_ == "prep" and child.lower_ in object_preps:
             objects += [m for p in child.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
+    local = bool(subjects)
     if objects and not subjects and token.dep_ == "dobj":
         subjects = verb_subjects(token.head, ctx)  # "Israel launched airstrikes against Hamas"
     if objects and not subjects and token.dep_ == "pobj" and token.head.head.pos_ == "VERB" and token.head.lower_ in ("in", "with"):
         subjects = verb_subjects(token.head.head, ctx)  # "joined the coalition in its war against X"
-    yield from _pairs(subjects, relation, objects, token)
+    yield from _pairs(subjects, relation, objects, token, local)
+
+
+def handle_stance(token: Token, ctx: Context) -> Iterator[Candidate]:
+    """ "pro-Russian separatists" back Russia; "anti-government protesters" oppose the government."""
+    doc = token.doc
+    target_actor = ctx.index.at(token)
+    if target_actor is None or token.i < 2:
+        return
+    relation = RelationType(ctx.lexicon.triggers["stance_prefixes"][doc[token.i - 2].lower_])
+    holder = token.head if token.head.i > token.i and token.head.pos_ in ("NOUN", "PROPN") else None
+    if holder is None:
+        return
+    holders = [m for m in actors_of(holder, ctx.index, coordinated=False) if m is not target_actor]
+    yield from _pairs(holders, relation, [target_actor], token)
 
 
 def handle_appeal(token: Token, ctx: Context) -> Iterator[Candidate]:
@@ -370,7 +387,7 @@ def handle_agreement_parties(token: Token, ctx: Context) -> Iterator[Candidate]:
     agreement = ctx.index.at(token)
     if agreement is None or agreement.kind != EntityKind.AGREEMENT:
         return
-    target = _reached_target(token, ctx) or agreement
+    target = agreement
     if target.bare:
         return
     parties: list[Found] = [ctx.index.at(token.doc[i]) for i in agreement.parties if ctx.index.at(token.doc[i])]
@@ -394,21 +411,6 @@ def handle_agreement_parties(token: Token, ctx: Context) -> Iterator[Candidate]:
     yield from _pairs(unique, RelationType.AGREED, [target], token)
 
 
-def _reached_target(token: Token, ctx: Context) -> Found | None:
-    """ "the ceasefire in Idlib, reached by a Turkish-Russian agreement": the parties' agreement is the ceasefire."""
-    agreement = ctx.index.at(token)
-    if not agreement or not agreement.bare and agreement.key.split(":")[2]:
-        return None
-    if token.dep_ == "pobj" and token.head.dep_ == "agent":
-        verb = token.head.head
-        if verb.lemma_.lower() in ctx.lexicon.triggers["agreement_reach_verbs"]:
-            earlier = [m for m in ctx.index.mentions if m.kind == EntityKind.AGREEMENT and not m.bare
-                       and token.sent.start <= m.start < token.i]
-            if earlier:
-                return max(earlier, key=lambda m: m.start)
-    return None
-
-
 @dataclass(frozen=True)
 class Trigger:
     name: str
@@ -425,6 +427,8 @@ def build_triggers(lexicon: Lexicon) -> list[Trigger]:
         Trigger("prep_verb", [[{"LEMMA": {"IN": sorted(t["prep_verbs"])}, "POS": {"IN": ["VERB", "NOUN"]}}]], handle_prep_verb),
         Trigger("noun", [[{"LEMMA": {"IN": sorted(t["nouns"])}, "POS": "NOUN"}]], handle_noun),
         Trigger("hyphen", [[{"ORTH": "-"}, {"LOWER": {"IN": sorted(t["hyphen_participles"])}}]], _last_token(handle_hyphen_participle)),
+        Trigger("stance", [[{"LOWER": {"IN": sorted(t["stance_prefixes"])}}, {"ORTH": "-"}, {"IS_ALPHA": True}]],
+                _last_token(handle_stance)),
         Trigger("appeal", [[{"LEMMA": {"IN": sorted(t["appeal_verbs"])}, "POS": "VERB"}]], handle_appeal),
         Trigger("encounter", [[{"LEMMA": {"IN": sorted(t["encounter_verbs"])}, "POS": "VERB"}]], handle_encounter),
         Trigger("sidelines", [[{"LOWER": {"IN": sorted(SIDELINES)}}]], handle_sidelines),
