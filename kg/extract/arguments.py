@@ -67,6 +67,8 @@ def _actor_of_one(token: Token, index: MentionIndex) -> list[Found]:
         return [person] if person else []
     if lower in COLLECTIVE and token.dep_ == "poss":
         subject = clause_subject(token, index)
+        if subject is None or subject.kind == EntityKind.PERSON:
+            subject = last_collective(index, token) or subject  # "Guterres urged Israel to halt its offensive"
         return [subject] if subject else []
     if lower in ("who", "which", "that") and token.head.dep_ == "relcl":
         return _actor_of_one(token.head.head, index)
@@ -92,6 +94,17 @@ def last_person(index: MentionIndex, before: Token) -> Found | None:
     best = None
     for mention in index.mentions:
         if mention.kind == EntityKind.PERSON and mention.end <= before.i and not mention.key.startswith("role:") \
+                and (best is None or mention.start > best.start):
+            best = mention
+    return best
+
+
+def last_collective(index: MentionIndex, before: Token) -> Found | None:
+    """The nearest state, organisation or group named earlier in the same sentence."""
+    best = None
+    for mention in index.mentions:
+        if mention.kind in (EntityKind.COUNTRY, EntityKind.ORGANIZATION, EntityKind.ARMED_GROUP) \
+                and before.sent.start <= mention.start and mention.end <= before.i \
                 and (best is None or mention.start > best.start):
             best = mention
     return best

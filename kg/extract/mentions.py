@@ -87,6 +87,8 @@ def clean_name(span: Span) -> str:
 def _trim(span: Span) -> tuple[int, int]:
     start, end = span.start, span.end
     doc = span.doc
+    if end - start > 2 and doc[start].lower_ in ("pro", "anti") and doc[start + 1].text == "-":
+        start += 2  # "pro-Assad": the name is Assad; the stance is read by the relation finder
     while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
         start += 1
     while end > start and (doc[end - 1].text in POSSESSIVE or doc[end - 1].is_punct):
@@ -115,8 +117,8 @@ def _person_surnames(index: MentionIndex) -> dict[str, Span]:
     for ent in index.doc.ents:
         if ent.label_ == "PERSON":
             start, end = _trim(ent)
-            if end - start >= 2:
-                surnames[fold(index.doc[end - 1].text)] = index.doc[start:end]
+            if end > start:
+                surnames.setdefault(fold(index.doc[end - 1].text), index.doc[start:end])
     return surnames
 
 
@@ -310,11 +312,13 @@ def find_state_references(index: MentionIndex, lexicon: Lexicon) -> None:
         for child in sorted(modifiers, key=lambda c: c.i):
             for t in child.subtree:
                 mention = index.at(t)
-                if _hyphen_linked(t):
-                    continue
+                if _hyphen_linked(t) and not (mention and mention.kind == EntityKind.PERSON and _stance_marked(t)
+                                              and index.doc[t.i - 2].lower_ == "pro"):
+                    continue  # "Russia-regime offensive" is two actors; "pro-Assad forces" are his
                 if mention and mention.kind == EntityKind.COUNTRY:
                     country = mention
-                elif mention and mention.kind == EntityKind.PERSON and token.lower_ in ("regime", "government", "administration"):
+                elif mention and mention.kind == EntityKind.PERSON and (
+                        token.lower_ in ("regime", "government", "administration") or _stance_marked(t)):
                     country = Found(0, 0, EntityKind.COUNTRY, "government-of:" + mention.key)
         if country is None and token.lower_ == "regime" or (country is None and _regime_modified(token)):
             if index.regime_key:
@@ -479,8 +483,24 @@ def _group_country(index: MentionIndex, head: Token, lexicon: Lexicon) -> str | 
     return None
 
 
+def find_other_organizations(index: MentionIndex, lexicon: Lexicon) -> None:
+    """Organisations the model tags and the lexicon does not know ("Syrian Human Rights Network", "TASS")."""
+    for ent in index.doc.ents:
+        if ent.label_ != "ORG":
+            continue
+        start, end = _trim(ent)
+        if start >= end or any(index.at(index.doc[i]) for i in range(start, end)):
+            continue
+        span = index.doc[start:end]
+        if lexicon.role_of(span.text) or span.root.lower_ in lexicon.state_bodies:
+            continue  # "Defense", "Intelligence": a title the model cut from a name
+        if not any(t.text[:1].isupper() for t in span):
+            continue
+        index.add(Found(start, end, EntityKind.ORGANIZATION, "org:" + fold(span.text), name=span.text))
+
+
 FINDERS = [find_lexicon_names, find_people, find_roles, find_regime, find_state_references,
-           find_agreements_and_events, find_groups]
+           find_agreements_and_events, find_groups, find_other_organizations]
 
 
 def find_mentions(doc: Doc, lexicon: Lexicon) -> MentionIndex:

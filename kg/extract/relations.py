@@ -78,8 +78,13 @@ def verb_subjects(verb: Token, ctx: Context) -> list[Found]:
         steps += 1
         if _is_passive(node):
             tokens = _agents(node)
+            if not tokens and steps > 1:
+                # "Turkey is determined to stop X": the passive subject controls the infinitive.
+                tokens = [c for c in node.children if c.dep_ == "nsubjpass" and c.pos_ in ("PROPN", "NOUN", "PRON")]
         else:
             tokens = [c for c in node.children if c.dep_ in SUBJECTS]
+        # "Turkey was determined": the parser sometimes hangs the subject on the auxiliary.
+        tokens += [g for c in node.children if c.dep_ in ("aux", "auxpass") for g in c.children if g.dep_ in SUBJECTS]
         if tokens:
             found = [m for t in tokens for m in actors_of(t, ctx.index)]
             return found
@@ -142,7 +147,7 @@ def handle_verb(token: Token, ctx: Context) -> Iterator[Candidate]:
     lemma = token.lemma_.lower()
     if token.pos_ != "VERB" and not any(c.dep_ in ("nsubj", "dobj") for c in token.children):
         return  # "back" as an adverb, "support" as a noun: only when the parser still made it a predicate
-    particles = {c.lower_ for c in token.children if c.dep_ == "prt"}
+    particles = {c.lower_ for c in token.children if c.dep_ in ("prt", "advmod")}
     if particles & set(triggers["verb_particles_excluded"].get(lemma, [])):
         return
     required = triggers["verb_particles_required"].get(lemma)
@@ -284,7 +289,9 @@ def handle_stance(token: Token, ctx: Context) -> Iterator[Candidate]:
     holder = token.head if token.head.i > token.i and token.head.pos_ in ("NOUN", "PROPN") else None
     if holder is None:
         return
-    holders = [m for m in actors_of(holder, ctx.index, coordinated=False) if m is not target_actor]
+    # "pro-Assad forces" are Assad's own state: that they back him says nothing new.
+    holders = [m for m in actors_of(holder, ctx.index, coordinated=False)
+               if m is not target_actor and m.key != "government-of:" + target_actor.key]
     yield from _pairs(holders, relation, [target_actor], token)
 
 
@@ -301,6 +308,23 @@ def handle_appeal(token: Token, ctx: Context) -> Iterator[Candidate]:
         objects = [m for a in addressees for m in actors_of(a, ctx.index)]
         subjects = verb_subjects(token, ctx)
         yield from _pairs(subjects, RelationType.OPPOSES, objects, token)
+
+
+def handle_accusation(token: Token, ctx: Context) -> Iterator[Candidate]:
+    """ 'X said "the regime is targeting civilians"': who reports another's violence opposes them."""
+    speech = set(ctx.lexicon.modality["speech_verbs"])
+    if token.lemma_.lower() not in speech:
+        return
+    speakers = [m for c in token.children if c.dep_ == "nsubj" for m in actors_of(c, ctx.index)]
+    if not speakers:
+        return
+    hostile = set(ctx.lexicon.triggers["accusation_verbs"])
+    for clause in (c for c in token.children if c.dep_ == "ccomp"):
+        for verb in conjuncts(clause):
+            if verb.lemma_.lower() not in hostile:
+                continue
+            accused = [m for c in verb.children if c.dep_ == "nsubj" for m in actors_of(c, ctx.index)]
+            yield from _pairs(speakers, RelationType.OPPOSES, accused, verb)
 
 
 def handle_sidelines(token: Token, ctx: Context) -> Iterator[Candidate]:
@@ -430,6 +454,8 @@ def build_triggers(lexicon: Lexicon) -> list[Trigger]:
         Trigger("stance", [[{"LOWER": {"IN": sorted(t["stance_prefixes"])}}, {"ORTH": "-"}, {"IS_ALPHA": True}]],
                 _last_token(handle_stance)),
         Trigger("appeal", [[{"LEMMA": {"IN": sorted(t["appeal_verbs"])}, "POS": "VERB"}]], handle_appeal),
+        Trigger("accusation", [[{"LEMMA": {"IN": sorted(lexicon.modality["speech_verbs"])}, "POS": "VERB"}]],
+                handle_accusation),
         Trigger("encounter", [[{"LEMMA": {"IN": sorted(t["encounter_verbs"])}, "POS": "VERB"}]], handle_encounter),
         Trigger("sidelines", [[{"LOWER": {"IN": sorted(SIDELINES)}}]], handle_sidelines),
         Trigger("agreement", [[{"LOWER": {"IN": heads}}], [{"LEMMA": {"IN": heads}}]], handle_agreement_parties),

@@ -1,0 +1,333 @@
+"""The command line: ``kg build``, ``kg query`` and ``kg eval`` as a user runs them.
+
+Commands run in-process with typer's CliRunner on an 80-column console (COLUMNS=80, so that
+messages which should fit on one line are seen wrapping); one test runs the installed ``kg``
+script in a subprocess. The sample articles are built once for the module.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.namespaces import KG, RDF, RDFS
+
+ROOT = Path(__file__).resolve().parents[1]
+INPUT = ROOT / "input"
+QUERIES = ROOT / "ontology" / "queries"
+GOLD = ROOT / "tests" / "data" / "gold"
+OUTPUT_FILES = ["graph.html", "graph.jsonld", "graph.ttl"]
+
+runner = CliRunner()
+
+
+def kg(*args: object):
+    """Run ``kg ARGS...`` in-process; ``result.stdout``, ``result.stderr`` and ``result.output`` (both)."""
+    return runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "80"})
+
+
+def lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def count_row(output: str, name: str) -> int:
+    """The number in the printed table row ``│ name │ n │`` (box characters vary with the console)."""
+    match = re.search(rf"^\W*{re.escape(name)}\W+(\d+)\W*$", output, re.MULTILINE)
+    assert match, f"no {name!r} row in:\n{output}"
+    return int(match.group(1))
+
+
+def labels_of(graph: Graph, relation: str) -> set[tuple[str, str]]:
+    return {
+        (str(graph.value(s, RDFS.label)), str(graph.value(o, RDFS.label)))
+        for s, o in graph.subject_objects(KG[relation])
+    }
+
+
+# --------------------------------------------------------------------------- kg build
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """``kg build input --out DIR`` over the five sample articles: (result, DIR)."""
+    out = tmp_path_factory.mktemp("cli-sample")
+    result = kg("build", INPUT, "--out", out)
+    return result, out
+
+
+@pytest.fixture(scope="module")
+def graph_file(sample) -> Path:
+    return sample[1] / "graph.ttl"
+
+
+def test_build_reports_documents_nodes_and_relations(sample, graph_file):
+    result, out = sample
+    assert result.exit_code == 0, result.output
+    assert "Read 5 document(s), skipped 0." in result.stdout
+    assert sorted(p.name for p in out.iterdir()) == OUTPUT_FILES
+    for name in OUTPUT_FILES:
+        assert f"wrote {out / name}" in result.stdout.replace("\n", "")
+
+    # The printed counts are those of the written graph.
+    graph = Graph().parse(graph_file)
+    for relation in ("backs", "opposes", "attended", "agreed"):
+        printed = count_row(result.stdout.split("Relations")[1], relation)
+        assert printed == len(set(graph.subject_objects(KG[relation]))) > 0, relation
+    nodes = result.stdout.split("Nodes")[1].split("Relations")[0]
+    for kind in ("Person", "Country", "Event", "Agreement"):
+        assert count_row(nodes, kind) == len(set(graph.subjects(RDF.type, KG[kind]))) > 0, kind
+    assert count_row(nodes, "total") >= 20
+
+
+GOOD_ARTICLE = """\
+Iran's allies close ranks over Syria
+
+Russia and Iran support the Syrian government, officials said on Thursday.
+Iran backs Hezbollah, the Lebanese group that has sent fighters to Syria.
+Russia and Iran back the Syrian government, a spokesman said.
+Western diplomats said no date had been set for new talks on Idlib.
+"""
+
+GOOD_FEED_LINE = {
+    "title": "Ankara warns Damascus",
+    "date": "2020-02-20",
+    "url": "https://example.com/ankara-warns-damascus",
+    "text": "Turkey opposes the Syrian government, Turkish officials said.",
+}
+
+PAGE = """\
+<!DOCTYPE html>
+<html><head><title>Moscow backs Damascus</title>
+<script>var tracker = "Turkey backs NATO"; document.write(tracker);</script></head>
+<body><nav>Home | World | Politics</nav>
+<article><h1>Moscow backs Damascus</h1>
+<p>Russia backs the Syrian government in its offensive in Idlib province, the Kremlin said on Monday,
+as fighting continued for a third week.</p>
+<p>Turkish officials said the offensive had forced hundreds of thousands of civilians to flee towards
+the Turkish border, and that Ankara would not accept a new wave of refugees.</p>
+<p>Diplomats in Geneva said the United Nations was preparing a new round of humanitarian talks,
+though no date had yet been set by the organisers.</p>
+</article></body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def bad_input(tmp_path_factory):
+    """A folder with one good article and every kind of bad input, built with a missing path too."""
+    base = tmp_path_factory.mktemp("bad-input")
+    folder = base / "articles"
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD_ARTICLE, encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00")
+    (folder / "latin1.txt").write_bytes("Le président a parlé à Damas.\n".encode("latin-1"))
+    (folder / "feed.jsonl").write_text(json.dumps(GOOD_FEED_LINE) + '\n{"title": "cut off", "text": \n', encoding="utf-8")
+    (folder / "page.html").write_text(PAGE, encoding="utf-8")
+    missing = base / "not-there.txt"
+    out = base / "out"
+    result = kg("build", folder, missing, "--out", out)
+    return result, folder, missing, out
+
+
+def test_build_skips_bad_input_with_one_line_each(bad_input):
+    result, folder, missing, out = bad_input
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert "Read 3 document(s), skipped 5." in result.stdout
+    output = lines(result.output)
+    expected = {
+        f"{folder / 'empty.txt'}:": "empty",
+        f"{folder / 'binary.txt'}:": "binary",
+        f"{folder / 'latin1.txt'}:": "UTF-8",
+        f"{folder / 'feed.jsonl'}:2:": "JSON",
+        f"{missing}:": "no such file",
+    }
+    for where, reason in expected.items():
+        named = [line for line in output if where in line]
+        assert len(named) == 1, (where, result.output)
+        assert reason in named[0], named[0]
+    assert not any(f"{folder / 'good.txt'}" in line for line in output if "skipped" in line)
+    assert not any("feed.jsonl:1" in line for line in output)
+
+
+def test_build_keeps_the_relations_of_the_readable_input(bad_input):
+    _, _, _, out = bad_input
+    graph = Graph().parse(out / "graph.ttl")
+    backs = labels_of(graph, "backs")
+    assert ("Iran", "Hezbollah") in backs  # good.txt
+    assert ("Russia", "Syria") in backs  # good.txt and page.html
+    assert ("Turkey", "Syria") in labels_of(graph, "opposes")  # line 1 of feed.jsonl
+    documents = {str(v) for v in graph.objects(None, KG.documentId)}
+    assert documents == {"good", "feed-l1", "page"}
+    sentences = " ".join(str(s) for s in graph.objects(None, KG.sentence))
+    assert "Kremlin said on Monday" in sentences  # the article body of page.html ...
+    assert "tracker" not in sentences and "Politics" not in sentences  # ... without its script and menu
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="kg.nlp: after a blank line the parser splits 'Russia and Iran support ...' into the sentences "
+    "'Russia', 'and', 'Iran support ...', so the evidence loses its start and Russia is not a subject",
+)
+def test_a_sentence_after_a_blank_line_is_one_sentence(bad_input):
+    _, _, _, out = bad_input
+    graph = Graph().parse(out / "graph.ttl")
+    sentences = {str(s).strip() for s in graph.objects(None, KG.sentence)}
+    assert "Russia and Iran support the Syrian government, officials said on Thursday." in sentences
+
+
+def test_build_with_nothing_readable_fails_clearly(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = kg("build", tmp_path / "empty.txt", tmp_path / "missing", "--out", tmp_path / "out")
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    assert "Read 0 document(s), skipped 2." in result.stdout
+    assert "kg build: no article could be read" in result.stderr
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="kg.cli.build writes the (empty) outputs before checking that any article was read: "
+    "a build that reads nothing exits 1 but has already replaced the previous graph.ttl",
+)
+def test_build_with_nothing_readable_keeps_the_previous_output(sample, tmp_path):
+    _, sample_out = sample
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in OUTPUT_FILES:
+        (out / name).write_bytes((sample_out / name).read_bytes())
+    result = kg("build", tmp_path / "missing", "--out", out)
+    assert result.exit_code != 0
+    for name in OUTPUT_FILES:
+        assert (out / name).read_bytes() == (sample_out / name).read_bytes(), name
+
+
+# --------------------------------------------------------------------------- kg query
+
+
+def test_query_by_example_name_prints_a_table(graph_file):
+    result = kg("query", graph_file, "backs")
+    assert result.exit_code == 0, result.output
+    table = lines(result.stdout)
+    assert table[0].split() == ["backer", "backerLabel", "backed", "backedLabel", "evidence"]
+    assert set(table[1].replace(" ", "")) == {"-"}
+    rows = [line.split() for line in table[2:-1]]
+    assert ["kgr:country/russia", "Russia", "kgr:country/syria", "Syria"] in [row[:4] for row in rows]
+    assert ["kgr:country/iran", "Iran", "kgr:country/syria", "Syria"] in [row[:4] for row in rows]
+    assert all(row[-1].isdigit() and int(row[-1]) >= 1 for row in rows)  # sentences stating it
+    assert table[-1] == f"{len(rows)} rows"
+
+
+def test_query_file_as_csv(graph_file):
+    result = kg("query", graph_file, "--file", QUERIES / "attended.rq", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) >= 5
+    assert set(rows[0]) == {"actor", "actorLabel", "event", "eventLabel", "modes"}
+    assert {"Heiko Maas", "Mevlut Cavusoglu"} <= {r["actorLabel"] for r in rows if r["eventLabel"] == "Munich Security Conference"}
+    assert all(r["actor"].startswith("https://w3id.org/kg/resource/") for r in rows)
+    assert {m for r in rows for m in r["modes"].split(", ")} <= {"Fact", "ReportedSpeech", "Future"}
+
+
+def test_query_file_as_json(graph_file):
+    result = kg("query", graph_file, "--file", QUERIES / "attended.rq", "--format", "json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["head"]["vars"] == ["actor", "actorLabel", "event", "eventLabel", "modes"]
+    bindings = document["results"]["bindings"]
+    assert len(bindings) >= 5
+    esper = [b for b in bindings if b["actorLabel"]["value"] == "Mark Esper"]
+    assert esper and esper[0]["actor"]["type"] == "uri" and esper[0]["eventLabel"]["type"] == "literal"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="kg.cli.query passes the QUERY argument to kg.query.load_query, which accepts only a file or an "
+    "example name, so SPARQL text is reported as 'no query file ...' (and long messages wrap over lines)",
+)
+def test_query_with_invalid_sparql_exits_2_with_one_line(graph_file):
+    result = kg("query", graph_file, "SELEKT nonsense {")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    message = lines(result.stderr)
+    assert len(message) == 1, result.stderr
+    assert message[0].startswith("kg query: ") and "invalid" in message[0].lower()
+    assert "Traceback" not in result.output
+
+
+def test_query_with_invalid_sparql_exits_2(graph_file):
+    result = kg("query", graph_file, "SELEKT nonsense {")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("kg query: ")
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.xfail(strict=True, reason="same as above: SPARQL text given as QUERY is never run")
+def test_query_with_sparql_text(graph_file):
+    result = kg("query", graph_file, "SELECT ?a ?b WHERE { ?a kg:backs ?b }", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert {"a": "https://w3id.org/kg/resource/country/russia", "b": "https://w3id.org/kg/resource/country/syria"} in rows
+
+
+def test_query_actor_by_name_returns_its_evidence(graph_file):
+    # actor.rq binds ?name from --actor and matches rdfs:label or skos:altLabel, ignoring case.
+    result = kg("query", graph_file, "actor", "--actor", "erdogan", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) >= 3
+    assert {r["actorLabel"] for r in rows} == {"Recep Tayyip Erdogan"}
+    assert {"opposes", "agreed"} <= {r["relation"] for r in rows if r["direction"] == "out"}
+    assert all(r["sentence"].strip() and r["document"].startswith("https://w3id.org/kg/resource/document/") for r in rows)
+
+
+def test_query_actor_name_is_data_not_sparql(graph_file):
+    tricky = 'Erdogan" } UNION { ?actor ?p ?o } #{'
+    result = kg("query", graph_file, "actor", "--actor", tricky)
+    assert result.exit_code == 0, result.output
+    assert lines(result.stdout)[-1] == "0 rows"
+
+
+def test_installed_kg_script_runs_a_query(graph_file):
+    script = Path(sys.executable).with_name("kg")
+    assert script.is_file(), f"the kg console script is not installed next to {sys.executable}"
+    done = subprocess.run(
+        [str(script), "query", str(graph_file), "opposes", "--format", "csv"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert any(r["opponentLabel"] == "Turkey" and r["opposedLabel"] == "Syria" for r in rows), done.stdout
+
+
+# --------------------------------------------------------------------------- kg eval
+
+
+def test_eval_prints_per_relation_scores_and_f1(graph_file):
+    result = kg("eval", graph_file, "--gold", GOLD / "seeds.tsv", "--aliases", GOLD / "seeds.aliases.tsv")
+    assert result.exit_code == 0, result.output
+    report = lines(result.stdout)
+    for relation in ("backs", "opposes", "attended", "agreed"):
+        assert any(re.fullmatch(rf"{relation}\s+P=\d\.\d\d R=\d\.\d\d tp=\d+ fp=\d+ fn=\d+", line) for line in report), relation
+    match = re.fullmatch(r"F1=(\d\.\d{3}) P=(\d\.\d{3}) R=(\d\.\d{3}) tp=\d+ fp=\d+ fn=\d+", report[-1])
+    assert match, report[-1]
+    assert float(match.group(1)) >= 0.8
+    assert re.search(r"entities: \d+/\d+ mapped nodes typed as gold; 0 duplicate nodes", result.stdout)
+
+
+def test_eval_min_f1_sets_the_exit_code(graph_file):
+    gold = ["--gold", GOLD / "seeds.tsv", "--aliases", GOLD / "seeds.aliases.tsv"]
+    failing = kg("eval", graph_file, *gold, "--min-f1", "1.01")
+    assert failing.exit_code == 1
+    assert failing.stdout.splitlines()[-1].startswith("F1=")  # the report is still printed
+    assert kg("eval", graph_file, *gold, "--min-f1", "0.5").exit_code == 0
