@@ -14,8 +14,9 @@ from kg.ingest import read_documents
 from kg.lexicon import load_lexicon
 from kg.model import Claim, Document, KnowledgeGraph, Mention, Problem
 from kg.nlp import DEFAULT_MODEL, load_pipeline, parse
-from kg.rdf import to_rdf, write_graph
-from kg.render import render_html
+from kg.atomic import write_atomic
+from kg.rdf import serialize, to_rdf
+from kg.render import html_page
 from kg.resolve import resolve
 
 
@@ -58,14 +59,23 @@ def extract_graph(paths: Iterable[str | Path], model: str = DEFAULT_MODEL,
     return graph, problems
 
 
+OUTPUTS = {"turtle": "graph.ttl", "json-ld": "graph.jsonld", "html": "graph.html"}
+
+
 def write_outputs(graph: KnowledgeGraph, out_dir: str | Path) -> dict[str, Path]:
-    """graph.ttl, graph.jsonld and graph.html in ``out_dir``, each written atomically."""
+    """graph.ttl, graph.jsonld and graph.html in ``out_dir``.
+
+    All three are rendered in memory before any is written, and each is written to a
+    temporary file and renamed: a failure leaves the previous set whole.
+    """
+    rdf = to_rdf(graph)
+    contents = {fmt: serialize(rdf, fmt) for fmt in ("turtle", "json-ld")}
+    contents["html"] = html_page(graph)
     out = Path(out_dir)
-    outputs = dict(write_graph(to_rdf(graph), out))
-    html = out / "graph.html"
-    render_html(graph, html)
-    outputs["html"] = html
-    return outputs
+    out.mkdir(parents=True, exist_ok=True)
+    for fmt, name in OUTPUTS.items():
+        write_atomic(out / name, contents[fmt])
+    return {fmt: out / name for fmt, name in OUTPUTS.items()}
 
 
 def build(paths: Iterable[str | Path], out_dir: str | Path, model: str = DEFAULT_MODEL,

@@ -16,7 +16,7 @@ from kg.nlp import DEFAULT_MODEL
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="News articles in, an RDF knowledge graph of actors, agreements and events out.")
 out = Console()
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 PROGRESS_THRESHOLD = 5  # more files than this get a progress bar
 
@@ -58,17 +58,17 @@ def build(
         except ValueError as error:
             err.print(f"kg build: {error}")
             raise typer.Exit(2) from None
-    outputs = write_outputs(graph, out_dir)
-    counts = summary(graph)
     read = len(graph.documents)
     out.print(f"Read {read} document(s), skipped {len(problems)}.")
+    if read == 0:
+        err.print(f"kg build: no article could be read; {out_dir} left as it was")
+        raise typer.Exit(1)
+    outputs = write_outputs(graph, out_dir)
+    counts = summary(graph)
     _print_counts("Nodes", counts["nodes"])
     _print_counts("Relations", counts["relations"])
-    for name, path in outputs.items():
+    for path in outputs.values():
         out.print(f"wrote {path}")
-    if read == 0:
-        err.print("kg build: no article could be read")
-        raise typer.Exit(1)
 
 
 def _print_counts(title: str, counts: dict) -> None:
@@ -88,13 +88,13 @@ def query(
     actor: Optional[str] = typer.Option(None, "--actor", help="Bind ?name to this actor name (as a value, never spliced)."),
 ) -> None:
     """Run a SPARQL 1.1 query over a built graph."""
-    from kg.query import format_result, load_graph, load_query, run_query
+    from kg.query import format_result, load_graph, run_query
 
     if (sparql is None) == (file is None):
         err.print("kg query: give either a QUERY or --file Q.rq")
         raise typer.Exit(2)
     try:
-        text = file.read_text(encoding="utf-8") if file else load_query(sparql)
+        text = file.read_text(encoding="utf-8") if file else _query_text(sparql)
         result = run_query(load_graph(graph), text, {"name": actor} if actor is not None else None)
         sys.stdout.write(format_result(result, fmt))
     except (ValueError, FileNotFoundError, OSError) as error:
@@ -103,6 +103,15 @@ def query(
     except Exception as error:  # a malformed query: rdflib raises pyparsing errors
         err.print(f"kg query: invalid query: {str(error).splitlines()[0] if str(error) else type(error).__name__}")
         raise typer.Exit(2) from None
+
+
+def _query_text(argument: str) -> str:
+    """SPARQL given inline, or the name or path of a query file."""
+    from kg.query import load_query
+
+    if any(c.isspace() for c in argument.strip()) or "{" in argument:
+        return argument
+    return load_query(argument)
 
 
 @app.command("eval")

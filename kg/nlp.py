@@ -10,6 +10,7 @@ ids, and the model labels the rest.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 import spacy
@@ -55,15 +56,6 @@ def ruler_patterns(lexicon: Lexicon) -> list[dict]:
     return [p for p in patterns if _usable(p["pattern"])]
 
 
-@Language.component("kg_line_breaks")
-def line_breaks(doc: Doc) -> Doc:
-    """A line break ends a sentence: headlines, captions and paragraphs never run into the next one."""
-    for token in doc[:-1]:
-        if "\n" in token.text or "\n" in token.whitespace_:
-            doc[token.i + 1].is_sent_start = True
-    return doc
-
-
 def load_pipeline(model: str = DEFAULT_MODEL, lexicon: Lexicon | None = None) -> Language:
     """Load an installed spaCy pipeline and add the lexicon's EntityRuler before its NER."""
     try:
@@ -75,13 +67,40 @@ def load_pipeline(model: str = DEFAULT_MODEL, lexicon: Lexicon | None = None) ->
     where = {"before": "ner"} if "ner" in nlp.pipe_names else {}
     ruler = nlp.add_pipe("entity_ruler", name="kg_lexicon_ruler", config=config, **where)
     ruler.add_patterns(ruler_patterns(lexicon))
-    if "parser" in nlp.pipe_names:
-        nlp.add_pipe("kg_line_breaks", before="parser")
     return nlp
 
 
-def parse(nlp: Language, documents: Iterable[Document], batch_size: int = 16, n_process: int = 1) -> Iterator[tuple[Document, Doc]]:
-    """Stream documents through ``nlp.pipe``; never holds more than a batch of Docs."""
-    pairs = ((document.text, document) for document in documents)
-    for doc, document in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
-        yield document, doc
+def lines(text: str) -> list[str]:
+    """The text cut after each run of line breaks; joined again they give the text back.
+
+    >>> lines("Headline\n\nFirst paragraph.\nSecond.")
+    ['Headline\n\n', 'First paragraph.\n', 'Second.']
+    """
+    return [m.group(0) for m in re.finditer(r"[^\n]*\n*", text) if m.group(0)]
+
+
+def parse(nlp: Language, documents: Iterable[Document], batch_size: int = 64, n_process: int = 1) -> Iterator[tuple[Document, Doc]]:
+    """Stream documents through ``nlp.pipe``; never holds more than a batch of Docs.
+
+    Each line is parsed on its own, so a headline, a caption or a paragraph never runs into the
+    next sentence (presetting sentence starts instead makes the parser cut sentences into
+    pieces), then the lines are joined into one Doc whose text is the document's text.
+    """
+
+    def pieces():
+        for document in documents:
+            parts = lines(document.text)
+            for number, part in enumerate(parts):
+                yield part, (document, number == len(parts) - 1)
+
+    pending: list[Doc] = []
+    for doc, (document, last) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size, n_process=n_process):
+        pending.append(doc)
+        if last:
+            yield document, pending[0] if len(pending) == 1 else Doc.from_docs(pending, ensure_whitespace=False)
+            pending = []
+
+
+def parse_text(nlp: Language, text: str) -> Doc:
+    """One text, parsed as ``parse`` parses a document."""
+    return next(parse(nlp, [Document("text", text, "text")]))[1]

@@ -79,14 +79,22 @@ _HREF = re.compile("href", re.IGNORECASE)
 
 
 def render_html(kg: KnowledgeGraph, path: str | Path, max_nodes: int = 500) -> None:
-    """Write ``kg`` as an interactive, self-contained HTML page at ``path``.
+    """Write :func:`html_page` to ``path``, atomically.
+
+    >>> render_html(kg, "output/graph.html", max_nodes=200)
+    """
+    write_atomic(path, html_page(kg, max_nodes))
+
+
+def html_page(kg: KnowledgeGraph, max_nodes: int = 500) -> str:
+    """``kg`` as an interactive HTML page.
 
     Nodes are coloured and shaped by kind and sized by importance; edges are
     coloured and labelled by relation. Hovering shows names and documents for a
     node, and the evidence for an edge. With more than ``max_nodes`` nodes, only
     the most important are drawn, and the heading says so.
 
-    >>> render_html(kg, "output/graph.html", max_nodes=200)
+    >>> page = html_page(kg, max_nodes=200)
     """
     if max_nodes < 1:
         raise ValueError(f"max_nodes must be at least 1, got {max_nodes}")
@@ -135,8 +143,7 @@ def render_html(kg: KnowledgeGraph, path: str | Path, max_nodes: int = 500) -> N
         )
     net.set_options(json.dumps(VIS_OPTIONS))
 
-    page = _add_legend(net.generate_html())
-    write_atomic(path, page)
+    return _add_legend(net.generate_html())
 
 
 def _plain(text: str) -> str:

@@ -107,6 +107,15 @@ class Resolver:
         self._entity_of_key: dict[str, str] | None = None
         self._entities: dict[str, Entity] = {}
 
+    def _key_words_in(self, surface: str) -> set[str]:
+        """The words of a surface as agreement/event keys spell them ("Libya" -> "LBY", "defence" -> "defense")."""
+        words = set()
+        for word in re.findall(r"[\w'-]+", surface):
+            folded = ascii_fold(word)
+            words.add(self.lexicon.country_of(word) or self.lexicon.respell(folded))
+            words.add(self.lexicon.respell(folded.rstrip("s")))
+        return words
+
     def _words(self, name: str) -> list[str]:
         return _name_words(name, self.particles)
 
@@ -125,18 +134,22 @@ class Resolver:
         for mention in self.mentions:
             if self._group_key(mention) in groups:
                 continue
-            groups[self._group_key(mention)] = self._simple_group(mention, groups, people)
+            groups[self._group_key(mention)] = self._group_key(mention)
         self._merge_subset_keys(groups)
         for mention in self.mentions:
             gid = groups[self._group_key(mention)]
             kinds.setdefault(gid, self._kind_of_group(gid, mention))
-            labels[gid][mention.name] += 0 if mention.name is None else 1
+            # Titles ("the French President") are other names of a person, never the label.
+            labels[gid][mention.name] += 0 if mention.name is None or mention.key.startswith("role:") else 1
         self._build_entities(groups, labels, kinds)
 
     @staticmethod
     def _group_key(mention: Mention) -> str:
         # One-word person names are resolved per document: "Akar" may be two people in two articles.
         if mention.kind == EntityKind.PERSON and mention.key.startswith("person:") and " " not in mention.key[7:]:
+            return f"{mention.key}@{mention.doc_id}"
+        # Descriptions with no proper name ("a peace deal") only name something within their article.
+        if mention.key.startswith("local-"):
             return f"{mention.key}@{mention.doc_id}"
         return mention.key
 
@@ -196,11 +209,6 @@ class Resolver:
                 code = self._person_country.get(gid) if gid else None
                 groups[mention.key] = f"country:{code}" if code else "government-of:" + (gid or person_key)
 
-    def _simple_group(self, mention: Mention, groups: dict[str, str], people: dict[str, list[str]]) -> str:
-        key = mention.key
-        if key.startswith("local-"):
-            return f"{key}@{mention.doc_id}"
-        return key
 
     def _merge_subset_keys(self, groups: dict[str, str]) -> None:
         """An agreement/event key whose words are a subset of exactly one other key's joins it."""
@@ -239,7 +247,7 @@ class Resolver:
                 return f"{country.demonyms[0]} {parts[1]}"
         if parts[0] in ("org", "group") and len(parts) == 2:  # a name from the lexicon
             return parts[1]
-        surfaces = Counter({s: n for s, n in surfaces.items() if s})
+        surfaces = Counter({s: n for s, n in surfaces.items() if s and n}) or Counter({s: 1 for s in surfaces if s})
         if not surfaces:
             return gid.split(":")[-1]
         if kind == EntityKind.PERSON and gid.startswith("person:"):
@@ -247,9 +255,11 @@ class Resolver:
             if named:
                 return max(named, key=lambda s: (len(self._words(s)), surfaces[s], s.isascii(), s))
         if kind in (EntityKind.AGREEMENT, EntityKind.EVENT):
-            # A proper name over a description, no dates in it, then the most used, then the shortest.
+            # A proper name over a description, no dates in it, the one that says most of what
+            # identifies it, then the most used, then the shortest.
+            key_words = set(gid.split("@")[0].split(":")[-1].split("+"))
             return max(surfaces, key=lambda s: (any(c.isupper() for c in s), not any(c.isdigit() for c in s),
-                                                surfaces[s], -len(s), s))
+                                                len(self._key_words_in(s) & key_words), surfaces[s], -len(s), s))
         return max(surfaces, key=lambda s: (surfaces[s], any(c.isupper() for c in s), len(s), s))
 
     def _build_entities(self, groups: dict[str, str], labels: dict[str, Counter], kinds: dict[str, EntityKind]) -> None:

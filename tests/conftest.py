@@ -5,7 +5,7 @@ import pytest
 
 from kg.extract import Extractor
 from kg.model import Document
-from kg.nlp import load_pipeline
+from kg.nlp import load_pipeline, parse_text
 from kg.resolve import resolve
 
 
@@ -20,20 +20,27 @@ def extractor(nlp):
 
 
 @pytest.fixture(scope="session")
-def relations_in(nlp, extractor):
-    """``relations_in(text, ...)`` -> set of (subject label, relation, object label) after resolution.
+def graph_of(nlp, extractor):
+    """``graph_of(text, ...)`` -> the resolved KnowledgeGraph; several texts are several articles."""
 
-    Several texts are read as several articles of one corpus.
-    """
-
-    def run(*texts: str) -> set[tuple[str, str, str]]:
+    def run(*texts: str):
         documents = [Document(f"doc{i}", text, f"doc{i}.txt") for i, text in enumerate(texts)]
         mentions, claims = [], []
         for document in documents:
-            extraction = extractor(document, nlp(document.text))
+            extraction = extractor(document, parse_text(nlp, document.text))
             mentions += extraction.mentions
             claims += extraction.claims
-        graph = resolve(documents, mentions, claims)
+        return resolve(documents, mentions, claims)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def relations_in(graph_of):
+    """``relations_in(text, ...)`` -> set of (subject label, relation, object label) after resolution."""
+
+    def run(*texts: str) -> set[tuple[str, str, str]]:
+        graph = graph_of(*texts)
         return {(graph.entities[a.subject_id].label, a.relation.value, graph.entities[a.object_id].label)
                 for a in graph.assertions}
 
@@ -46,6 +53,6 @@ def claims_in(nlp, extractor):
 
     def run(text: str):
         document = Document("doc", text, "doc.txt")
-        return extractor(document, nlp(text)).claims
+        return extractor(document, parse_text(nlp, text)).claims
 
     return run

@@ -1,10 +1,10 @@
 """The extract stage: a parsed article in, mentions and claimed relations out.
 
->>> from kg.nlp import load_pipeline
+>>> from kg.nlp import load_pipeline, parse_text
 >>> nlp = load_pipeline()
 >>> extractor = Extractor(nlp.vocab)
 >>> doc_record = Document("d1", "Russia and Iran back the Syrian government.", "d1.txt")
->>> result = extractor(doc_record, nlp(doc_record.text))
+>>> result = extractor(doc_record, parse_text(nlp, doc_record.text))
 >>> sorted((c.subject.text, c.relation.value, c.object.text) for c in result.claims)
 [('Iran', 'backs', 'Syrian government'), ('Russia', 'backs', 'Syrian government')]
 """
@@ -53,11 +53,13 @@ class Extractor:
             if not judged.asserted:
                 continue
             sentence = candidate.trigger.sent
+            text = sentence.text.rstrip()
             speaker = None
             if judged.speaker is not None:
                 speakers = actors_of(judged.speaker, index)
                 speaker = as_mention(speakers[0]) if speakers else None
-            evidence = Evidence(document.doc_id, sentence.text, sentence.start_char, sentence.end_char, judged.mode, speaker)
+            evidence = Evidence(document.doc_id, text, sentence.start_char, sentence.start_char + len(text),
+                                judged.mode, speaker)
             claim = Claim(as_mention(candidate.subject), candidate.relation, as_mention(candidate.object), evidence)
             identity = (claim.subject.key, claim.relation, claim.object.key, sentence.start_char)
             if identity not in seen:

@@ -1,0 +1,111 @@
+"""Resolution: one node per real-world thing across articles, and never two things in one node."""
+from __future__ import annotations
+
+from kg.model import EntityKind, Mention
+from kg.resolve import Resolver, skeleton, slugify
+
+
+def _person(doc, name, role=None):
+    return Mention(doc, 0, len(name), name, EntityKind.PERSON, "person:" + name.lower(), name, role)
+
+
+def test_transliteration_skeletons():
+    assert skeleton("Khulusi") == skeleton("Hulusi")
+    assert skeleton("Acar") == skeleton("Akar")
+    assert skeleton("Erdoğan") == skeleton("Erdogan")
+    assert skeleton("Alton") == skeleton("Altun")
+    assert skeleton("Zelensky") == skeleton("Zelenskyy")
+    assert skeleton("Putin") != skeleton("Biden")
+
+
+def test_slugs_are_readable_ascii():
+    assert slugify("Recep Tayyip Erdoğan") == "recep-tayyip-erdogan"
+    assert slugify("Hay'at Tahrir al-Sham") == "hay-at-tahrir-al-sham"
+
+
+def test_spelling_variants_and_surnames_join_the_full_name():
+    mentions = [_person("a", "Recep Tayyip Erdogan"), _person("b", "Recep Tayyip Erdoğan"),
+                _person("b", "Erdoğan"), _person("c", "Khulusi Akar"), _person("d", "Hulusi Akar"),
+                _person("c", "Acar")]
+    resolver = Resolver()
+    resolver.add_mentions(mentions)
+    erdogan = {resolver.entity_of(m).entity_id for m in mentions[:3]}
+    akar = {resolver.entity_of(m).entity_id for m in mentions[3:]}
+    assert len(erdogan) == 1 and len(akar) == 1 and erdogan != akar
+    assert resolver.entity_of(mentions[0]).alt_labels >= {"Recep Tayyip Erdoğan", "Erdoğan"}
+
+
+def test_article_particles_do_not_split_a_name():
+    mentions = [_person("a", "Bashar al-Assad"), _person("b", "Bashar Al Assad"), _person("b", "Assad")]
+    resolver = Resolver()
+    resolver.add_mentions(mentions)
+    assert len({resolver.entity_of(m).entity_id for m in mentions}) == 1
+
+
+def test_different_people_sharing_a_first_name_stay_apart():
+    mentions = [_person("a", "Mark Esper"), _person("a", "Mark Rutte"), _person("b", "Esper")]
+    resolver = Resolver()
+    resolver.add_mentions(mentions)
+    esper, rutte, surname = (resolver.entity_of(m) for m in mentions)
+    assert esper.entity_id != rutte.entity_id
+    assert surname.entity_id == esper.entity_id
+
+
+def test_a_surname_prefers_the_person_named_in_the_same_article():
+    mentions = [_person("a", "Ilham Aliyev"), _person("b", "Heydar Aliyev"), _person("b", "Aliyev")]
+    resolver = Resolver()
+    resolver.add_mentions(mentions)
+    assert resolver.entity_of(mentions[2]).entity_id == resolver.entity_of(mentions[1]).entity_id
+
+
+def test_a_title_alone_resolves_to_its_holder():
+    holder = _person("a", "Emmanuel Macron", role="FRA:president")
+    title = Mention("b", 0, 20, "the French President", EntityKind.PERSON, "role:FRA:president",
+                    "French President", "FRA:president")
+    resolver = Resolver()
+    resolver.add_mentions([holder, title])
+    assert resolver.entity_of(title).label == "Emmanuel Macron"
+
+
+def test_state_references_are_one_country_and_the_regime_follows_its_leaders_title():
+    leader = _person("a", "Bashar al-Assad", role="SYR:president")
+    forms = [Mention("a", 0, 5, text, EntityKind.COUNTRY, "country:SYR", text)
+             for text in ("Syria", "Damascus", "Syrian regime forces")]
+    regime = Mention("b", 0, 12, "Assad regime", EntityKind.COUNTRY, "government-of:person:assad", "Assad regime")
+    resolver = Resolver()
+    resolver.add_mentions([leader, *forms, regime])
+    country = resolver.entity_of(forms[0])
+    assert country.label == "Syria" and country.kind == EntityKind.COUNTRY
+    assert {resolver.entity_of(m).entity_id for m in (*forms, regime)} == {country.entity_id}
+    assert resolver.entity_of(leader).entity_id != country.entity_id
+
+
+def test_event_names_join_their_longer_form_but_not_other_events():
+    def event(doc, name, key):
+        return Mention(doc, 0, len(name), name, EntityKind.EVENT, key, name)
+
+    short = event("a", "Berlin Conference", "event:conference:DEU")
+    full = event("b", "International Berlin Conference on Libya", "event:conference:DEU+LBY")
+    other = event("c", "Munich Security Conference", "event:conference:munich+security")
+    resolver = Resolver()
+    resolver.add_mentions([short, full, other])
+    assert resolver.entity_of(short).entity_id == resolver.entity_of(full).entity_id
+    assert resolver.entity_of(full).label == "International Berlin Conference on Libya"
+    assert resolver.entity_of(other).entity_id != resolver.entity_of(full).entity_id
+
+
+def test_descriptive_agreements_stay_in_their_article(graph_of):
+    # Two "peace deals" in two articles about two conflicts are two things.
+    graph = graph_of("Armenia and Azerbaijan signed a peace deal in Washington.",
+                     "Rwanda and Congo signed a peace deal last June.")
+    deals = [e for e in graph.entities.values() if e.kind == EntityKind.AGREEMENT]
+    assert len(deals) == 2
+    parties = {(graph.entities[a.subject_id].label, a.object_id) for a in graph.assertions}
+    assert len({deal for _, deal in parties}) == 2
+
+
+def test_the_same_named_agreement_across_articles_is_one_node(relations_in):
+    found = relations_in("Turkey and Russia signed the Sochi agreement in 2018.",
+                         "The Sochi deal between Erdogan and Putin collapsed.")
+    agreements = {o for s, r, o in found if r == "agreed"}
+    assert len(agreements) == 1
