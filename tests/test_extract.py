@@ -71,6 +71,13 @@ ATTENDED = [
       ("Musalia Mudavadi", "attended", "Munich Security Conference")}),
     ("Iran will attend the talks in Vienna next week, the foreign ministry said.",
      {("Iran", "attended", "talks in Vienna")}),
+    ("Talks between Russia and Ukraine in Istanbul ended without a breakthrough.",
+     {("Russia", "attended", "Talks between Russia and Ukraine"), ("Ukraine", "attended", "Talks between Russia and Ukraine")}),
+    ("Israel-Hamas talks in Cairo resumed on Monday.",
+     {("Israel", "attended", "Israel-Hamas talks in Cairo"), ("Hamas", "attended", "Israel-Hamas talks in Cairo")}),
+    ("Zelensky travelled to Washington for the NATO summit.", {("Zelensky", "attended", "NATO summit")}),
+    ("Maduro ran in the presidential election, which the opposition boycotted.",
+     {("Maduro", "attended", "presidential election")}),
     ("On Wednesday, Defence Minister Ben Wallace discussed with his US counterpart Lloyd Austin the war in Ukraine. "
      "The two ministers' meeting came on the sidelines of the NATO summit in Madrid.",
      {("Ben Wallace", "attended", "NATO summit in Madrid"), ("Lloyd Austin", "attended", "NATO summit in Madrid")}),
@@ -88,6 +95,8 @@ AGREED = [
     ("Colombia's government and the ELN rebels signed a ceasefire agreement in Havana.",
      {("Colombia", "agreed", "ceasefire agreement in Havana"),
       ("National Liberation Army", "agreed", "ceasefire agreement in Havana")}),
+    ("Armenia and Azerbaijan struck a deal in Washington on Friday.",
+     {("Armenia", "agreed", "deal in Washington"), ("Azerbaijan", "agreed", "deal in Washington")}),
     ("Kenya has fulfilled its responsibilities in line with its security agreements with Somalia and Ethiopia.",
      {("Kenya", "agreed", "security agreements"), ("Somalia", "agreed", "security agreements"),
       ("Ethiopia", "agreed", "security agreements")}),
@@ -100,6 +109,7 @@ NOT_ASSERTED = [
     "Erdogan hopes to broker a deal between Russia and Ukraine.",
     "The Kremlin denied that Russian forces had targeted Ukraine.",
     "Hungary did not back the sanctions against Russia.",
+    "The United States withdrew from the nuclear deal in 2018.",
 ]
 
 

@@ -174,7 +174,7 @@ def _name_tokens(head: Token, index: MentionIndex, lexicon: Lexicon) -> tuple[li
         if t.text in POSSESSIVE or t.dep_ == "case":
             continue
         # "Turkish-Russian agreement": demonym pairs name the parties, not the thing.
-        if mention and mention.kind == EntityKind.COUNTRY and _hyphen_linked(t):
+        if mention and mention.kind.is_actor and _hyphen_linked(t) and not _stance_marked(t):
             parties.append(t.i)
             continue
         if mention and mention.kind == EntityKind.PERSON:
@@ -496,7 +496,7 @@ def find_other_organizations(index: MentionIndex, lexicon: Lexicon) -> None:
             continue  # "Defense", "Intelligence": a title the model cut from a name
         if not any(t.text[:1].isupper() for t in span):
             continue
-        index.add(Found(start, end, EntityKind.ORGANIZATION, "org:" + fold(span.text), name=span.text))
+        index.add(Found(start, end, EntityKind.ORGANIZATION, "named-org:" + fold(span.text), name=span.text))
 
 
 FINDERS = [find_lexicon_names, find_people, find_roles, find_regime, find_state_references,

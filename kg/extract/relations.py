@@ -154,6 +154,8 @@ def handle_verb(token: Token, ctx: Context) -> Iterator[Candidate]:
     if required and not particles & set(required):
         return
     relation = RelationType(triggers["verbs"][lemma])
+    if lemma in triggers["agreement_reach_verbs"] and _has_agreement_object(token, ctx):
+        relation = RelationType.AGREED  # "struck a deal" is not a strike
     if relation in (RelationType.AGREED, RelationType.ATTENDED):
         yield from _handle_agreeing_or_attending(token, relation, ctx)
         return
@@ -163,6 +165,15 @@ def handle_verb(token: Token, ctx: Context) -> Iterator[Candidate]:
     if lemma in triggers["appeal_verbs"]:
         return
     yield from _pairs(subjects, relation, objects, token)
+
+
+def _has_agreement_object(verb: Token, ctx: Context) -> bool:
+    for child in verb.children:
+        if child.dep_ in ("dobj", "nsubjpass"):
+            mention = ctx.index.at(child)
+            if mention is not None and mention.kind == EntityKind.AGREEMENT:
+                return True
+    return False
 
 
 def handle_prep_verb(token: Token, ctx: Context) -> Iterator[Candidate]:
@@ -407,10 +418,12 @@ def handle_encounter(token: Token, ctx: Context) -> Iterator[Candidate]:
 
 
 def handle_agreement_parties(token: Token, ctx: Context) -> Iterator[Candidate]:
-    """ "the Sochi agreement between A and B", "its agreements with B and C", "a Turkish-Russian agreement". """
+    """ "the Sochi agreement between A and B", "its agreements with B and C", "a Turkish-Russian agreement";
+    for events, "talks between A and B", "Israel-Hamas talks": A and B attended. """
     agreement = ctx.index.at(token)
-    if agreement is None or agreement.kind != EntityKind.AGREEMENT:
+    if agreement is None or agreement.kind not in (EntityKind.AGREEMENT, EntityKind.EVENT) or agreement.head != token.i:
         return
+    relation = RelationType.AGREED if agreement.kind == EntityKind.AGREEMENT else RelationType.ATTENDED
     target = agreement
     if target.bare:
         return
@@ -432,7 +445,7 @@ def handle_agreement_parties(token: Token, ctx: Context) -> Iterator[Candidate]:
     for party in parties:
         if party not in unique:
             unique.append(party)
-    yield from _pairs(unique, RelationType.AGREED, [target], token)
+    yield from _pairs(unique, relation, [target], token)
 
 
 @dataclass(frozen=True)
@@ -445,7 +458,7 @@ class Trigger:
 def build_triggers(lexicon: Lexicon) -> list[Trigger]:
     """The Matcher patterns, one family per handler, from the trigger lexicon."""
     t = lexicon.triggers
-    heads = sorted(lexicon.heads["agreement_heads"])
+    heads = sorted(set(lexicon.heads["agreement_heads"]) | set(lexicon.heads["event_heads"]))
     return [
         Trigger("verb", [[{"LEMMA": {"IN": sorted(t["verbs"])}, "POS": {"IN": ["VERB", "ADV", "NOUN", "ADJ"]}}]], handle_verb),
         Trigger("prep_verb", [[{"LEMMA": {"IN": sorted(t["prep_verbs"])}, "POS": {"IN": ["VERB", "NOUN"]}}]], handle_prep_verb),
