@@ -472,13 +472,17 @@ def _group_country(index: MentionIndex, head: Token, lexicon: Lexicon) -> str | 
             if mention and mention.kind == EntityKind.COUNTRY and mention.key.startswith("country:") \
                     and not _stance_marked(t):
                 return mention.key.split(":", 1)[1]
+    # "separatists in eastern Ukraine", "rebels from Darfur"
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "from") and prep.i > head.i:
+            for t in prep.subtree:
+                mention = index.at(t)
+                if mention and mention.kind == EntityKind.COUNTRY and mention.key.startswith("country:"):
+                    return mention.key.split(":", 1)[1]
+    # "rebels seeking to expel Syrian President Bashar al-Assad": the leader they fight is their country's.
     for t in head.subtree:
-        if t.i <= head.i:
-            continue
         mention = index.at(t)
-        if mention and mention.kind == EntityKind.COUNTRY and mention.key.startswith("country:"):
-            return mention.key.split(":", 1)[1]
-        if mention and mention.role:
+        if t.i > head.i and mention and mention.kind == EntityKind.PERSON and mention.role:
             return mention.role.split(":", 1)[0]
     return None
 

@@ -283,9 +283,12 @@ def handle_noun(token: Token, ctx: Context) -> Iterator[Candidate]:
         if child.dep_ == "prep" and child.lower_ in object_preps:
             objects += [m for p in child.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
     local = bool(subjects)
-    if objects and not subjects and token.dep_ == "dobj":
+    owned = any(c.dep_ == "poss" for c in token.children)  # "our support": someone's, if not whose we know
+    if objects and not subjects and not owned and token.dep_ == "dobj" \
+            and token.head.lemma_.lower() in triggers["light_verbs"]:
         subjects = verb_subjects(token.head, ctx)  # "Israel launched airstrikes against Hamas"
-    if objects and not subjects and token.dep_ == "pobj" and token.head.head.pos_ == "VERB" and token.head.lower_ in ("in", "with"):
+    if objects and not subjects and not owned and token.dep_ == "pobj" and token.head.head.pos_ == "VERB" \
+            and token.head.lower_ in ("in", "with"):
         subjects = verb_subjects(token.head.head, ctx)  # "joined the coalition in its war against X"
     yield from _pairs(subjects, relation, objects, token, local)
 
