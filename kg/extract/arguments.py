@@ -33,7 +33,9 @@ AGENTIVE = {"attack", "attacks", "offensive", "strike", "strikes", "airstrike", 
             "policy", "decision", "annexation", "occupation", "invasion", "crackdown", "role", "presence",
             "involvement", "interference", "meddling", "behaviour", "behavior", "conduct", "moves", "move",
             "provocations", "provocation", "threats", "rhetoric", "bid", "proposal", "plan", "candidacy",
-            "membership", "efforts", "effort", "position", "stance", "claims", "demands", "war", "aggression"}
+            "membership", "efforts", "effort", "position", "stance", "claims", "demands", "war", "aggression",
+            "operatives", "operative", "cells", "cell", "cadres", "network", "hideouts", "hideout", "camps", "camp",
+            "vehicles", "vehicle", "control", "defenses", "defences", "troop", "army", "navy"}
 
 
 def conjuncts(token: Token) -> list[Token]:
@@ -83,6 +85,16 @@ def _actor_of_one(token: Token, index: MentionIndex) -> list[Found]:
                         owners.extend(actors_of(pobj, index))
         if owners:
             return owners
+    # "our ally Turkey", "its neighbour Rwanda": the name in apposition.
+    if token.pos_ == "NOUN":
+        for child in token.children:
+            if child.dep_ == "appos":
+                named = _actor_of_one(child, index)
+                if named:
+                    return named
+        following = index.at(token.doc[token.i + 1]) if token.i + 1 < len(token.doc) else None
+        if following is not None and following.kind.is_actor and token.doc[token.i + 1].head.i in (token.i, token.i + 1):
+            return [following]
     # "the Syrian regime's planes": a possessive chain.
     if token.dep_ == "case" or token.text in POSSESSIVE:
         return _actor_of_one(token.head, index)

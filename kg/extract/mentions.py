@@ -320,6 +320,14 @@ def find_state_references(index: MentionIndex, lexicon: Lexicon) -> None:
                 elif mention and mention.kind == EntityKind.PERSON and (
                         token.lower_ in ("regime", "government", "administration") or _stance_marked(t)):
                     country = Found(0, 0, EntityKind.COUNTRY, "government-of:" + mention.key)
+        if country is None:
+            for prep in token.children:
+                if prep.dep_ == "prep" and prep.lower_ == "of" and prep.i == token.i + 1:
+                    for pobj in prep.children:
+                        mention = index.at(pobj)
+                        if pobj.dep_ == "pobj" and mention and mention.kind == EntityKind.COUNTRY:
+                            country = mention  # "the government of Iraq", "the armed forces of Ukraine"
+                            phrase_end = pobj.i + 1
         if country is None and token.lower_ == "regime" or (country is None and _regime_modified(token)):
             if index.regime_key:
                 country = Found(0, 0, EntityKind.COUNTRY, index.regime_key)
@@ -443,12 +451,12 @@ def find_groups(index: MentionIndex, lexicon: Lexicon) -> None:
             head = token.head  # "rebel groups", "opposition factions"
         elif token.pos_ == "ADJ":
             continue
-        if word == "opposition" and head is token:
-            continue  # "opposition" alone is as often a stance as a group
         family = same.get(nouns[word], nouns[word])
         country = _group_country(index, head, lexicon)
         if country is None:
             continue
+        if word == "opposition" and head is token and not _has_country_modifier(index, token):
+            continue  # "opposition" alone is as often a stance as a group; "the Syrian opposition" is one
         start = min([t.i for c in head.children if c.i < head.i and c.pos_ != "VERB"
                      and c.dep_ in ("amod", "compound", "nmod", "poss") for t in c.subtree] + [head.i])
         start = min(start, token.i - word.count(" "))
@@ -458,6 +466,11 @@ def find_groups(index: MentionIndex, lexicon: Lexicon) -> None:
             continue
         index.add(Found(token.i, head.i + 1, EntityKind.ARMED_GROUP, f"group:{family}:{country}",
                         name=index.doc[start:head.i + 1].text))
+
+
+def _has_country_modifier(index: MentionIndex, token: Token) -> bool:
+    return any(index.at(c) is not None and index.at(c).kind == EntityKind.COUNTRY
+               for c in token.children if c.dep_ in ("amod", "compound", "nmod", "poss"))
 
 
 def _group_country(index: MentionIndex, head: Token, lexicon: Lexicon) -> str | None:
@@ -498,8 +511,10 @@ def find_other_organizations(index: MentionIndex, lexicon: Lexicon) -> None:
         span = index.doc[start:end]
         if lexicon.role_of(span.text) or span.root.lower_ in lexicon.state_bodies:
             continue  # "Defense", "Intelligence": a title the model cut from a name
-        if not any(t.text[:1].isupper() for t in span):
-            continue
+        if not any(t.text[:1].isupper() for t in span) or span[0].pos_ in ("ADP", "DET", "ADV", "VERB"):
+            continue  # "Near Rawah": the model's span swallowed a preposition, so it is not a name
+        if len(span) == 1 and not (span.text.isupper() and len(span.text) >= 3):
+            continue  # one capitalised word the model calls ORG is as often a town as an organisation
         index.add(Found(start, end, EntityKind.ORGANIZATION, "named-org:" + fold(span.text), name=span.text))
 
 

@@ -88,6 +88,13 @@ def verb_subjects(verb: Token, ctx: Context) -> list[Found]:
         if tokens:
             found = [m for t in tokens for m in actors_of(t, ctx.index)]
             return found
+        if node.dep_ == "xcomp" and node.head.lemma_.lower() in ctx.lexicon.triggers["object_control_verbs"]:
+            controllers = [c for c in node.head.children if c.dep_ == "dobj"]
+            if controllers:  # "the coalition is assisting the Iraqi government to destroy ISIL"
+                return [m for t in controllers for m in actors_of(t, ctx.index)]
+        if node.dep_ == "acl" and node.head.pos_ == "NOUN" and any(c.dep_ == "poss" for c in node.head.children):
+            # "the U.S. reaffirms its commitment to support X", "Russia's decision to back Y"
+            return [m for c in node.head.children if c.dep_ == "poss" for m in actors_of(c, ctx.index)]
         if node.dep_ in ("acl", "relcl") and node.tag_ == "VBG":
             return actors_of(node.head, ctx.index)  # "rebels seeking to expel X"
         if node.dep_ == "relcl":
@@ -275,6 +282,16 @@ def handle_noun(token: Token, ctx: Context) -> Iterator[Candidate]:
     relation = RelationType(triggers["nouns"][token.lemma_.lower()])
     object_preps = set(triggers["noun_object_preps"].get(relation.value, []))
     subjects, objects = [], []
+    if token.dep_ == "pobj" and token.head.lower_ in ("in", "of") and token.head.head.pos_ in ("VERB", "AUX", "ADJ", "NOUN"):
+        # "in support of X", "in defence of X": the clause's subject for X
+        of_objects = [m for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                      for p in c.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
+        if of_objects and not any(c.dep_ == "poss" for c in token.children):
+            anchor = token.head.head
+            while anchor.pos_ == "NOUN" and anchor.dep_ in ("dobj", "pobj", "nsubj") and anchor.head.i != anchor.i:
+                anchor = anchor.head if anchor.dep_ != "pobj" else anchor.head.head
+            yield from _pairs(verb_subjects(anchor, ctx), relation, of_objects, token)
+            return
     for child in token.children:
         if child.dep_ == "poss" or (child.dep_ in ("amod", "compound") and ctx.index.at(child)):
             subjects += actors_of(child, ctx.index)
