@@ -76,8 +76,8 @@ ATTENDED = [
     ("Israel-Hamas talks in Cairo resumed on Monday.",
      {("Israel", "attended", "Israel-Hamas talks in Cairo"), ("Hamas", "attended", "Israel-Hamas talks in Cairo")}),
     ("Zelensky travelled to Washington for the NATO summit.", {("Zelensky", "attended", "NATO summit")}),
-    ("Maduro ran in the presidential election, which the opposition boycotted.",
-     {("Maduro", "attended", "presidential election")}),
+    ("President Nicolas Maduro ran in the presidential election, which the opposition boycotted.",
+     {("Nicolas Maduro", "attended", "presidential election")}),
     ("On Wednesday, Defence Minister Ben Wallace discussed with his US counterpart Lloyd Austin the war in Ukraine. "
      "The two ministers' meeting came on the sidelines of the NATO summit in Madrid.",
      {("Ben Wallace", "attended", "NATO summit in Madrid"), ("Lloyd Austin", "attended", "NATO summit in Madrid")}),
