@@ -160,11 +160,12 @@ def test_the_sanctions_of_others_survive_a_refusal_to_back_them(relations_in):
 
 
 def test_reported_speech_names_its_speaker(claims_in):
-    claims = claims_in("Oktay told broadcaster NTV that Turkey was determined to stop Syrian regime advances.")
+    claims = claims_in("Vice President Fuat Oktay told broadcaster NTV that Turkey was determined to stop "
+                       "Syrian regime advances.")
     claim = next(c for c in claims if c.relation == RelationType.OPPOSES)
     assert (claim.subject.text, claim.object.key) == ("Turkey", "country:SYR")
     assert claim.evidence.mode == Mode.REPORTED
-    assert claim.evidence.speaker.text == "Oktay"
+    assert claim.evidence.speaker.text == "Fuat Oktay"
 
 
 def test_according_to_gives_the_speaker(claims_in):
