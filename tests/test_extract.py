@@ -91,7 +91,7 @@ AGREED = [
     ("The ceasefire between Israel and Hamas, brokered by Egypt and Qatar, took effect on Sunday.",
      {("Israel", "agreed", "ceasefire between Israel and Hamas"), ("Hamas", "agreed", "ceasefire between Israel and Hamas")}),
     ("Earlier this month, Serbia agreed with Kosovo that a ceasefire will be implemented in the Mitrovica region.",
-     {("Serbia", "agreed", "ceasefire"), ("Kosovo", "agreed", "ceasefire")}),
+     {("Serbia", "agreed", "Mitrovica ceasefire"), ("Kosovo", "agreed", "Mitrovica ceasefire")}),
     ("Colombia's government and the ELN rebels signed a ceasefire agreement in Havana.",
      {("Colombia", "agreed", "ceasefire agreement in Havana"),
       ("National Liberation Army", "agreed", "ceasefire agreement in Havana")}),

@@ -127,7 +127,8 @@ def clause_subject(token: Token, index: MentionIndex) -> Found | None:
     node = token
     while True:
         for child in node.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and child.i != token.i:
+            # The subject that contains the pronoun cannot be what it refers to ("its forces attacked").
+            if child.dep_ in ("nsubj", "nsubjpass") and not (child.left_edge.i <= token.i <= child.right_edge.i):
                 subjects = _actor_of_one(child, index)
                 if subjects:
                     return subjects[0]

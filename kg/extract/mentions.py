@@ -169,6 +169,9 @@ def _name_tokens(head: Token, index: MentionIndex, lexicon: Lexicon) -> tuple[li
     names, parties = [], []
     for t in span_tokens:
         mention = index.at(t)
+        if _is_year(t):
+            names.append(t)  # "the 2026 summit" is not the 2025 one
+            continue
         if t.is_punct or t.lower_ in skip or t.like_num or t.ent_type_ in ("DATE", "CARDINAL", "ORDINAL", "TIME"):
             continue
         if t.text in POSSESSIVE or t.dep_ == "case":
@@ -228,6 +231,10 @@ def _stance_marked(token: Token) -> bool:
     return token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ in ("pro", "anti")
 
 
+def _is_year(token: Token) -> bool:
+    return token.shape_ == "dddd" and 1900 <= int(token.text) <= 2100
+
+
 def _hyphen_linked(token: Token) -> bool:
     doc = token.doc
     before = token.i > 0 and doc[token.i - 1].text == "-"
@@ -271,8 +278,14 @@ def find_agreements_and_events(index: MentionIndex, lexicon: Lexicon) -> None:
         while start < token.i and (doc[start].dep_ in ("det",) or doc[start].is_punct or doc[start].text in POSSESSIVE
                                    or doc[start].lower_ in ("his", "her", "its", "their", "our")):
             start += 1
+        place = []
         if not names and kind == EntityKind.AGREEMENT and token.dep_ in ("nsubj", "nsubjpass", "dobj"):
-            names = _place_of_verb(token.head)
+            place = _place_of_verb(token.head)
+        if not any(t.pos_ == "PROPN" for t in names) and kind == EntityKind.AGREEMENT:
+            for clause in token.children:
+                if clause.dep_ in ("relcl", "acl") and clause.lemma_.lower() in lexicon.triggers["agreement_reach_verbs"]:
+                    place = place or _place_of_verb(clause)  # "the accord that was signed in Washington"
+        names = names + place
         between = _between_parties(token, index)
         party_named = not names and bool(parties or between)
         if party_named:
@@ -282,6 +295,8 @@ def find_agreements_and_events(index: MentionIndex, lexicon: Lexicon) -> None:
                 end = max(end, max(t.i for t in between) + 1)
         words = _key_words(names, lexicon)
         label = doc[start:end].text
+        if place and all(p.i >= end or p.i < start for p in place):
+            label = f"{' '.join(p.text for p in place)} {label}"  # "Washington peace agreement"
         if kind == EntityKind.EVENT and family == "election":
             kind = EntityKind.EVENT
         key = f"{kind.value.lower()}:{family}:{'+'.join(words)}"
@@ -300,6 +315,7 @@ def find_agreements_and_events(index: MentionIndex, lexicon: Lexicon) -> None:
 def find_state_references(index: MentionIndex, lexicon: Lexicon) -> None:
     """A state's forces and institutions ("Turkish soldiers", "Russia's defence ministry", "regime forces")."""
     doc = index.doc
+    last_owner: dict[str, str] = {}  # body noun -> key of the last state named with it
     for token in doc:
         if index.at(token) or token.pos_ not in ("NOUN", "PROPN"):
             continue
@@ -331,8 +347,12 @@ def find_state_references(index: MentionIndex, lexicon: Lexicon) -> None:
         if country is None and token.lower_ == "regime" or (country is None and _regime_modified(token)):
             if index.regime_key:
                 country = Found(0, 0, EntityKind.COUNTRY, index.regime_key)
+        if country is None and _definite(token) and token.lemma_.lower() in last_owner and not modifiers:
+            # "the army" after "Sudan's army": the same state's army
+            country = Found(0, 0, EntityKind.COUNTRY, last_owner[token.lemma_.lower()])
         if country is None:
             continue
+        last_owner[token.lemma_.lower()] = country.key
         start = min([token.i] + [t.i for c in modifiers for t in c.subtree])
         while start < token.i and (doc[start].dep_ in ("det", "nummod") or doc[start].like_num):
             start += 1
@@ -563,19 +583,21 @@ def resolve_bare_references(index: MentionIndex) -> None:
             last_of_kind[found.kind] = found
             continue
         if not _definite(index.doc[found.head]):
-            continue  # "a meeting with X": a new, unnamed one
+            pending.append(found)  # "a meeting with X": a new one, unless the article names only one
+            continue
         antecedent = last.get((found.kind, family)) or (last_of_kind.get(found.kind) if found.kind == EntityKind.EVENT else None)
         if antecedent:
             found.key, found.bare, found.anaphor = antecedent.key, False, True
         else:
             pending.append(found)
-    # No earlier name: a later one in the same document (headline-first writing).
+    # No earlier name: "signed a joint declaration ... The Washington Joint Declaration" names it later;
+    # an article that names exactly one of the family is talking about that one.
     for found in pending:
         family = found.key.split(":")[1]
-        later = [f for f in index.mentions if f.kind == found.kind and not f.bare and f.start > found.start
-                 and f.key.split(":")[1] == family]
-        if later:
-            found.key, found.bare, found.anaphor = min(later, key=lambda f: f.start).key, False, True
+        named = {f.key for f in index.mentions if f.kind == found.kind and not f.bare and not f.anaphor
+                 and f.key.split(":")[1] == family}
+        if len(named) == 1:
+            found.key, found.bare, found.anaphor = named.pop(), False, True
 
 
 def _definite(head: Token) -> bool:
