@@ -13,6 +13,9 @@ from kg.model import EntityKind
 
 PERSONAL = {"he", "she", "him", "her", "his"}
 COLLECTIVE = {"its", "their", "it", "they", "them"}
+SPEAKERS = {"he", "she", "they", "we"}  # in someone's reported words, these are the speaker(s)
+GROUP_ANAPHORS = {"group", "movement", "militia", "organisation", "organization", "rebels", "militants", "bloc"}
+OWNERSHIP = {"held", "controlled", "run", "occupied", "owned", "administered", "seized", "led", "dominated"}
 # Nouns whose modifier names who owns or does them: "Syrian attacks", "regime targets", "Assad's advances".
 AGENTIVE = {"attack", "attacks", "offensive", "strike", "strikes", "airstrike", "airstrikes", "advance", "advances",
             "campaign", "operation", "operations", "target", "targets", "position", "positions", "post", "posts",
@@ -35,7 +38,13 @@ AGENTIVE = {"attack", "attacks", "offensive", "strike", "strikes", "airstrike", 
             "provocations", "provocation", "threats", "rhetoric", "bid", "proposal", "plan", "candidacy",
             "membership", "efforts", "effort", "position", "stance", "claims", "demands", "war", "aggression",
             "operatives", "operative", "cells", "cell", "cadres", "network", "hideouts", "hideout", "camps", "camp",
-            "vehicles", "vehicle", "control", "defenses", "defences", "troop", "army", "navy"}
+            "vehicles", "vehicle", "control", "defenses", "defences", "troop", "army", "navy",
+            "cities", "towns", "ports", "airports", "airfields", "refineries", "team", "group", "movement",
+            "faction", "negotiators", "government", "forces"}
+
+
+PLACES_OWNED = {"airbases", "airbase", "bases", "base", "cities", "towns", "ports", "airports", "airfields",
+                "refineries", "facilities", "infrastructure", "positions", "targets", "territory"}
 
 
 def conjuncts(token: Token) -> list[Token]:
@@ -64,16 +73,29 @@ def _actor_of_one(token: Token, index: MentionIndex) -> list[Found]:
     if mention is not None:
         return [mention]
     lower = token.lower_
+    if lower in SPEAKERS and token.dep_ in ("nsubj", "nsubjpass"):
+        speakers = _speakers_of(token, index)
+        if speakers:
+            return speakers  # "Starmer, Macron and Merz said they continued to support Ukraine"
     if lower in PERSONAL:
         person = last_person(index, token)
         return [person] if person else []
+    if lower in GROUP_ANAPHORS and token.pos_ == "NOUN" and _bare_definite(token):
+        group = last_of_kinds(index, token, (EntityKind.ARMED_GROUP,))
+        return [group] if group else []  # "the group has also launched missiles at Israel"
     if lower in COLLECTIVE and token.dep_ == "poss":
         subject = clause_subject(token, index)
         if subject is None or subject.kind == EntityKind.PERSON:
             subject = last_collective(index, token) or subject  # "Guterres urged Israel to halt its offensive"
         return [subject] if subject else []
     if lower in ("who", "which", "that") and token.head.dep_ == "relcl":
-        return _actor_of_one(token.head.head, index)
+        return actors_of(token.head.head, index)  # "Russia and China, which have sided with Tehran"
+    # "Houthi-held ports", "Hamas-led militants", "Russian-occupied territory": the holder's.
+    for child in token.children:
+        if child.lower_ in OWNERSHIP and child.i >= 2 and token.doc[child.i - 1].text == "-":
+            holder = index.at(token.doc[child.i - 2])
+            if holder is not None and holder.kind.is_actor and not _names_itself(token, index):
+                return [holder]
     if token.pos_ in ("NOUN", "PROPN") and (token.lower_ in AGENTIVE or token.lemma_.lower() in AGENTIVE):
         owners = []
         for child in token.children:
@@ -83,10 +105,15 @@ def _actor_of_one(token: Token, index: MentionIndex) -> list[Found]:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         owners.extend(actors_of(pobj, index))
+        if not owners:  # "four airbases deep inside Russia": a state's assets on its own soil
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ in ("in", "inside") and token.lower_ in PLACES_OWNED:
+                    owners.extend(m for p in child.children if p.dep_ == "pobj" for m in _actor_of_one(p, index)
+                                  if m.kind == EntityKind.COUNTRY)
         if owners:
             return owners
-    # "our ally Turkey", "its neighbour Rwanda": the name in apposition.
-    if token.pos_ == "NOUN":
+    # "our ally Turkey", "its neighbour Rwanda", "El Fasher, the army's last stronghold": the apposition.
+    if token.pos_ in ("NOUN", "PROPN"):
         for child in token.children:
             if child.dep_ == "appos":
                 named = _actor_of_one(child, index)
@@ -99,6 +126,36 @@ def _actor_of_one(token: Token, index: MentionIndex) -> list[Found]:
     if token.dep_ == "case" or token.text in POSSESSIVE:
         return _actor_of_one(token.head, index)
     return []
+
+
+def _names_itself(token: Token, index: MentionIndex) -> bool:
+    return any(index.at(c) is not None for c in token.children if c.dep_ in ("compound", "amod") and c.lower_ not in OWNERSHIP)
+
+
+def _bare_definite(token: Token) -> bool:
+    children = [c for c in token.children if c.i < token.i]
+    return bool(children) and all(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in children)
+
+
+def _speakers_of(token: Token, index: MentionIndex) -> list[Found]:
+    """The subject of the speech verb whose reported clause ``token`` is in."""
+    node, previous = token.head, token
+    while node.i != node.head.i and previous.dep_ not in ("ccomp",):
+        previous, node = node, node.head
+    if previous.dep_ != "ccomp" and not (node.i == node.head.i and previous is not token):
+        return []
+    if previous.dep_ != "ccomp":
+        return []
+    subjects = [c for c in node.children if c.dep_ == "nsubj" and c.lower_ not in SPEAKERS]
+    return [m for s in subjects for m in actors_of(s, index)]
+
+
+def last_of_kinds(index: MentionIndex, before: Token, kinds: tuple[EntityKind, ...]) -> Found | None:
+    best = None
+    for mention in index.mentions:
+        if mention.kind in kinds and mention.end <= before.i and (best is None or mention.start > best.start):
+            best = mention
+    return best
 
 
 def last_person(index: MentionIndex, before: Token) -> Found | None:

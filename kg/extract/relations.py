@@ -234,6 +234,8 @@ def _handle_agreeing_or_attending(token: Token, relation: RelationType, ctx: Con
     if token.dep_ in ("acl", "amod") and token.tag_ == "VBN":
         heads.append(token.head)
     for head in heads:
+        if head.lower_ in ("that", "which") and token.dep_ == "relcl":
+            head = token.head  # "the agreement that was signed by A and B"
         for item in conjuncts(head):
             mention = ctx.index.at(item)
             if mention and mention.kind in OBJECT_KINDS[relation]:
@@ -242,19 +244,42 @@ def _handle_agreeing_or_attending(token: Token, relation: RelationType, ctx: Con
         for child in token.children:
             if child.dep_ in ("ccomp", "xcomp") or (child.dep_ == "prep" and child.lower_ in ("on", "to")):
                 things += _agreements_under(child, ctx)
-    if relation == RelationType.ATTENDED and _is_passive(token):
-        # "attended by A, Defense Minister B and Envoy to Libya C": titles break the parser's
-        # coordination, so take every person from "by" up to the next verb or clause break.
+    if _is_passive(token) or token.tag_ == "VBN":
+        # "attended by A, Defense Minister B and a Ukrainian team led by C": titles and participles
+        # break the parser's coordination, so take every actor named from "by" to the clause's end.
         for agent in (c for c in token.children if c.dep_ == "agent"):
-            for t in token.doc[agent.i:token.sent.end]:
-                if t.pos_ in ("VERB", "AUX") or t.text in (";", ":"):
-                    break
-                mention = ctx.index.at(t)
-                if mention and mention.kind == EntityKind.PERSON and mention not in subjects:
-                    subjects.append(mention)
+            subjects += [m for m in _listed_actors(agent, ctx) if m not in subjects]
+        for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("between", "among")):
+            subjects += [m for p in prep.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
     if relation == RelationType.AGREED and partners and not subjects:
         return
     yield from _pairs(subjects + partners, relation, things, token)
+
+
+def _listed_actors(agent: Token, ctx: Context) -> list[Found]:
+    """Actors named in a list that starts at ``agent`` ("by"), up to a new clause."""
+    found: list[Found] = []
+    for t in agent.doc[agent.i + 1:agent.sent.end]:
+        if t.text in (";", ":") or t.lower_ in ("who", "which", "while", "whereas") \
+                or (t.pos_ in ("VERB", "AUX") and t.tag_ not in ("VBN", "VBG")):
+            break
+        mention = ctx.index.at(t)
+        if mention is not None and mention.kind in ACTORS and mention not in found \
+                and not (mention.kind == EntityKind.COUNTRY and _qualifies_a_person(t, ctx)):
+            found.append(mention)
+    return found
+
+
+def _qualifies_a_person(token: Token, ctx: Context) -> bool:
+    """ "Egypt's intelligence chief Hassan Rashad", "Turkish Envoy to Libya Emrullah Isler": the country is part of
+    the person's title, up to the next comma or "and"."""
+    for t in token.doc[token.i + 1:token.sent.end]:
+        if t.text == "," or t.dep_ == "cc":
+            return False
+        mention = ctx.index.at(t)
+        if mention is not None and mention.kind == EntityKind.PERSON:
+            return True
+    return False
 
 
 def handle_hyphen_participle(token: Token, ctx: Context) -> Iterator[Candidate]:
@@ -358,6 +383,32 @@ def handle_accusation(token: Token, ctx: Context) -> Iterator[Candidate]:
             yield from _pairs(speakers, RelationType.OPPOSES, accused, verb)
 
 
+def handle_relationship_noun(token: Token, ctx: Context) -> Iterator[Candidate]:
+    """ "Turkey, Azerbaijan's closest ally", "Russia, a close ally of Caracas", "X is a sworn enemy of Y". """
+    relation = RelationType(ctx.lexicon.triggers["relationship_nouns"][token.lemma_.lower()])
+    if token.dep_ == "appos":
+        holders = actors_of(token.head, ctx.index, coordinated=False)
+    elif token.dep_ == "attr" and token.head.lemma_.lower() == "be":
+        holders = verb_subjects(token.head, ctx)
+    else:
+        return
+    others = [m for c in token.children if c.dep_ == "poss" for m in actors_of(c, ctx.index)]
+    others += [m for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+               for p in c.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
+    yield from _pairs(holders, relation, others, token, local=True)
+
+
+def handle_reciprocal(token: Token, ctx: Context) -> Iterator[Candidate]:
+    """ "The army and the RSF clashed", "Israel and Hezbollah exchanged fire": each opposes the other. """
+    if any(c.dep_ in ("dobj",) and c.lower_ not in ("fire", "blows", "strikes") for c in token.children):
+        return
+    if any(c.dep_ == "prep" and c.lower_ in ("with", "against") for c in token.children):
+        return  # "A clashed with B" is read by the prepositional pattern
+    sides = verb_subjects(token, ctx)
+    for a in sides:
+        yield from _pairs([a], RelationType.OPPOSES, [b for b in sides if b is not a], token)
+
+
 def handle_sidelines(token: Token, ctx: Context) -> Iterator[Candidate]:
     """ "A met B on the sidelines of E", "The meeting came on the sidelines of E": A and B attended E. """
     events = [m for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
@@ -418,6 +469,22 @@ def _meeting_participants(noun: Token, ctx: Context) -> list[Found]:
     return found
 
 
+def handle_at_event(token: Token, ctx: Context) -> Iterator[Candidate]:
+    """ "A met B at E", "A signed X at E", "A said at E", "A, speaking during E": who acts at an event attended it."""
+    if token.head.pos_ not in ("VERB", "AUX"):
+        return
+    verb = token.head
+    events = [m for p in token.children if p.dep_ == "pobj" for m in _events_in(p, ctx)]
+    if not events:
+        return
+    people = verb_subjects(verb, ctx)
+    if verb.lemma_.lower() in ctx.lexicon.triggers["encounter_verbs"]:
+        people += [m for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"
+                   for p in c.children if p.dep_ == "pobj" for m in _person_or_actor(p, ctx)]
+        people += [m for c in verb.children if c.dep_ == "dobj" for m in _person_or_actor(c, ctx)]
+    yield from _pairs(people, RelationType.ATTENDED, events, token)
+
+
 def handle_encounter(token: Token, ctx: Context) -> Iterator[Candidate]:
     """Remember who met whom ("A discussed with B", "A met B") for a later "the meeting"."""
     people = verb_subjects(token, ctx)
@@ -429,12 +496,8 @@ def handle_encounter(token: Token, ctx: Context) -> Iterator[Candidate]:
     people = [p for p in people if p.kind in ACTORS]
     if len(people) >= 2:
         ctx.encounters.append((token.sent.start, people))
-    # "A met B at E" / "A, speaking at E": both attended E.
-    for child in token.children:
-        if child.dep_ == "prep" and child.lower_ in ("at", "during"):
-            events = [m for p in child.children if p.dep_ == "pobj" for m in _events_in(p, ctx)]
-            yield from _pairs(people or verb_subjects(token, ctx), RelationType.ATTENDED, events, token)
     return
+    yield  # a generator that only remembers
 
 
 def handle_agreement_parties(token: Token, ctx: Context) -> Iterator[Candidate]:
@@ -490,6 +553,10 @@ def build_triggers(lexicon: Lexicon) -> list[Trigger]:
         Trigger("accusation", [[{"LEMMA": {"IN": sorted(lexicon.modality["speech_verbs"])}, "POS": "VERB"}]],
                 handle_accusation),
         Trigger("encounter", [[{"LEMMA": {"IN": sorted(t["encounter_verbs"])}, "POS": "VERB"}]], handle_encounter),
+        Trigger("at_event", [[{"LOWER": {"IN": ["at", "during"]}, "DEP": "prep"}]], handle_at_event),
+        Trigger("relationship_noun", [[{"LEMMA": {"IN": sorted(t["relationship_nouns"])}, "POS": "NOUN"}]],
+                handle_relationship_noun),
+        Trigger("reciprocal", [[{"LEMMA": {"IN": sorted(t["reciprocal_verbs"])}, "POS": "VERB"}]], handle_reciprocal),
         Trigger("sidelines", [[{"LOWER": {"IN": sorted(SIDELINES)}}]], handle_sidelines),
         Trigger("agreement", [[{"LOWER": {"IN": heads}}], [{"LEMMA": {"IN": heads}}]], handle_agreement_parties),
     ]
