@@ -49,6 +49,8 @@ class Extractor:
         for candidate in self.relations(doc, index):
             if candidate.subject.bare or candidate.object.bare:
                 continue  # "the meeting" with no named meeting before or after it
+            if _own_event(candidate):
+                continue  # "the G20 attended the G20 summit"
             judged = modality(candidate.trigger, self.lexicon, candidate.local)
             if not judged.asserted:
                 continue
@@ -67,6 +69,14 @@ class Extractor:
                 claims.append(claim)
         mentions = [as_mention(found) for found in index.mentions if not found.bare]
         return Extraction(document, mentions, claims)
+
+
+def _own_event(candidate) -> bool:
+    """An organisation named in an event's or agreement's own name is its host, not a participant."""
+    if candidate.subject.kind.value != "Organization" or not candidate.subject.name:
+        return False
+    words = candidate.object.key.split("@")[0].split(":")[-1].split("+")
+    return candidate.subject.name.lower() in words
 
 
 def _to_mention(document: Document, index: MentionIndex, found: Found) -> Mention:

@@ -24,7 +24,7 @@ AGENTIVE = {"attack", "attacks", "offensive", "strike", "strikes", "airstrike", 
             "violations", "fighters", "units", "forces", "troops", "soldiers", "army", "militia", "aircraft",
             "missiles", "missile", "rockets", "artillery", "warplanes", "government", "regime", "administration",
             "delegation", "leadership", "side", "camp", "allies", "facilities", "facility", "infrastructure",
-            "territory", "ships", "ship", "vessels", "vessel", "embassy", "interests", "installations", "airbase",
+            "territory", "embassy", "interests", "installations", "airbase",
             "airbases", "outposts", "outpost", "headquarters", "fleet", "tanks", "lines", "strongholds", "stronghold",
             "sites", "site", "assets", "officers", "commanders", "personnel", "warships",
             # members and spokespeople speak and act for their group: "Hamas officials", "the ELN rebels"
@@ -71,6 +71,8 @@ def actors_of(token: Token, index: MentionIndex, kinds: set[EntityKind] | None =
 def _actor_of_one(token: Token, index: MentionIndex) -> list[Found]:
     mention = index.at(token)
     if mention is not None:
+        if mention.kind == EntityKind.COUNTRY and mention.name is None and _counted_people(token):
+            return []  # "killed more than 46,000 Palestinians": people, not their state
         return [mention]
     lower = token.lower_
     if lower in SPEAKERS and token.dep_ in ("nsubj", "nsubjpass"):
@@ -128,6 +130,16 @@ def _actor_of_one(token: Token, index: MentionIndex) -> list[Found]:
     return []
 
 
+def _counted_people(token: Token) -> bool:
+    """ "46,000 Palestinians", "thousands of Sudanese": a demonym counted is a number of people."""
+    if token.tag_ not in ("NNS", "NNPS"):
+        return False
+    if any(c.dep_ in ("nummod", "quantmod") or c.like_num for c in token.children):
+        return True
+    return token.dep_ == "pobj" and token.head.lower_ == "of" and (token.head.head.like_num or
+                                                                   token.head.head.lower_ in ("thousands", "hundreds", "millions", "dozens"))
+
+
 def _names_itself(token: Token, index: MentionIndex) -> bool:
     return any(index.at(c) is not None for c in token.children if c.dep_ in ("compound", "amod") and c.lower_ not in OWNERSHIP)
 
@@ -146,6 +158,8 @@ def _speakers_of(token: Token, index: MentionIndex) -> list[Found]:
         return []
     if previous.dep_ != "ccomp":
         return []
+    while not any(c.dep_ == "nsubj" for c in node.children) and node.dep_ == "conj":
+        node = node.head  # "Starmer, Macron and Merz met and said they ..."
     subjects = [c for c in node.children if c.dep_ == "nsubj" and c.lower_ not in SPEAKERS]
     return [m for s in subjects for m in actors_of(s, index)]
 

@@ -57,6 +57,12 @@ class MentionIndex:
             self.by_token[i] = found
         return True
 
+    def remove(self, found: Found) -> None:
+        self.mentions.remove(found)
+        for i in range(found.start, found.end):
+            if self.by_token.get(i) is found:
+                del self.by_token[i]
+
     def at(self, token: Token) -> Found | None:
         return self.by_token.get(token.i)
 
@@ -134,6 +140,7 @@ def find_people(index: MentionIndex, lexicon: Lexicon) -> None:
             ent.label_ in ACTOR_NER and end - start == 1 and fold(span.text) in surnames)
         if not is_person or lexicon.country_of(span.text):
             continue
+        end = _extend_over_lexicon_word(index, end)
         # Role words the model pulled into the name ("President Assad") are not part of it.
         while end - start > 1 and lexicon.role_of(index.doc[start].text):
             start += 1
@@ -141,6 +148,19 @@ def find_people(index: MentionIndex, lexicon: Lexicon) -> None:
         if not any(t.is_alpha and t.text[:1].isupper() for t in span):
             continue
         index.add(Found(start, end, EntityKind.PERSON, "person:" + fold(span.text), name=span.text))
+
+
+def _extend_over_lexicon_word(index: MentionIndex, end: int) -> int:
+    """ "Therese Kayikwamba Wagner": a capitalised word the lexicon knows as a group, right after a person's
+    name with no punctuation, is the person's surname."""
+    doc = index.doc
+    if end < len(doc) and doc[end].pos_ == "PROPN" and not doc[end - 1].whitespace_ == "" and doc[end].is_title:
+        mention = index.at(doc[end])
+        if mention is not None and mention.end - mention.start == 1 and mention.kind in (
+                EntityKind.ARMED_GROUP, EntityKind.ORGANIZATION) and not (end + 1 < len(doc) and doc[end + 1].pos_ == "PROPN"):
+            index.remove(mention)
+            return end + 1
+    return end
 
 
 def _event_or_agreement_head(token: Token, lexicon: Lexicon) -> tuple[EntityKind, str] | None:
@@ -264,6 +284,8 @@ def find_agreements_and_events(index: MentionIndex, lexicon: Lexicon) -> None:
         if not found or index.at(token):
             continue
         kind, family = found
+        if any(c.lower_ in lexicon.heads["non_event_modifiers"] for c in token.children if c.dep_ in ("compound", "amod")):
+            continue  # "a news conference" is a place to speak, not a meeting of parties
         # A head noun inside a larger head ("ceasefire agreement"): the outer one names it.
         if token.dep_ == "compound" and _event_or_agreement_head(token.head, lexicon):
             continue

@@ -76,6 +76,11 @@ def modality(trigger: Token, lexicon: Lexicon, local: bool = False) -> Modality:
             return Modality(False, mode)
         if mode == Mode.FACT and _future(node, cues, depth):
             mode = Mode.FUTURE
+        if depth > 0 and forms & set(cues["attribution_verbs"]) and previous is not None \
+                and previous.dep_ in ("prep", "pcomp"):
+            # "Sudan accused the UAE of arming the RSF": one side's charge, which the other side
+            # usually denies; the accusation itself is read as the accuser opposing the accused.
+            return Modality(False, Mode.REPORTED)
         if depth > 0 and speaker is None and forms & set(cues["speech_verbs"]) and previous is not None \
                 and previous.dep_ in ("ccomp", "xcomp", "parataxis", "conj", "advcl") :
             subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)

@@ -107,6 +107,10 @@ def verb_subjects(verb: Token, ctx: Context) -> list[Found]:
         if node.dep_ == "acl" and node.head.lower_ == "order" and node.head.head.dep_ == "prep":
             node = node.head.head.head  # "in order to stop": the purpose of the verb before
             continue
+        if node.dep_ == "pcomp" and node.head.head.lemma_.lower() in ctx.lexicon.modality["attribution_verbs"]:
+            accused = [c for c in node.head.head.children if c.dep_ == "dobj"]
+            if accused:
+                return [m for t in accused for m in actors_of(t, ctx.index)]
         if node.dep_ == "pcomp" or (node.dep_ == "pobj" and node.head.dep_ == "prep"):
             node = node.head.head if node.dep_ == "pobj" else node.head.head
             continue
@@ -126,6 +130,9 @@ def verb_objects(verb: Token, ctx: Context, preps: dict[str, str] | None = None)
     for child in verb.children:
         if child.dep_ == "prep" and preps and child.lower_ in preps:
             tokens += [p for p in child.children if p.dep_ == "pobj"]
+        if child.dep_ == "dobj" and preps:  # "severed diplomatic ties with Ukraine"
+            tokens += [p for c in child.children if c.dep_ == "prep" and c.lower_ in preps
+                       for p in c.children if p.dep_ == "pobj"]
         if child.dep_ == "prt":
             tokens += [p for p in child.children if p.dep_ == "pobj"]
     if verb.dep_ in ("acl", "amod") and verb.tag_ == "VBN":
@@ -186,7 +193,8 @@ def _has_agreement_object(verb: Token, ctx: Context) -> bool:
 def handle_prep_verb(token: Token, ctx: Context) -> Iterator[Candidate]:
     """ "X sided with Y", "X clashed with Y", "X took part in E". """
     preps = ctx.lexicon.triggers["prep_verbs"][token.lemma_.lower()]
-    for child in token.children:
+    attached = list(token.children) + [c for d in token.children if d.dep_ == "dobj" for c in d.children]
+    for child in attached:  # "cut ties with X" hangs "with" on the object
         if child.dep_ != "prep" or child.lower_ not in preps:
             continue
         relation = RelationType(preps[child.lower_])
@@ -201,9 +209,9 @@ def _events_in(token: Token, ctx: Context) -> list[Found]:
     mention = ctx.index.at(token)
     if mention and mention.kind == EntityKind.EVENT:
         return [mention]
-    # "participation in the meeting of ...": look one step down.
+    # "participation in the meeting of ...", "the final round of talks": look one step down.
     for child in token.children:
-        if child.dep_ == "prep":
+        if child.dep_ == "prep" and child.lower_ in ("in", "of", "at"):
             for pobj in child.children:
                 inner = ctx.index.at(pobj)
                 if pobj.dep_ == "pobj" and inner and inner.kind == EntityKind.EVENT:
@@ -233,6 +241,8 @@ def _handle_agreeing_or_attending(token: Token, relation: RelationType, ctx: Con
         heads = [c for c in token.children if c.dep_ in ("dobj", "attr")]
     if token.dep_ in ("acl", "amod") and token.tag_ == "VBN":
         heads.append(token.head)
+    if token.dep_ == "relcl" and not heads:
+        heads.append(token.head)  # "the framework he signed with Grossi"
     for head in heads:
         if head.lower_ in ("that", "which") and token.dep_ == "relcl":
             head = token.head  # "the agreement that was signed by A and B"
@@ -240,6 +250,8 @@ def _handle_agreeing_or_attending(token: Token, relation: RelationType, ctx: Con
             mention = ctx.index.at(item)
             if mention and mention.kind in OBJECT_KINDS[relation]:
                 things.append(mention)
+            elif relation == RelationType.ATTENDED:
+                things += _events_in(item, ctx)
     if relation == RelationType.AGREED and not things:
         for child in token.children:
             if child.dep_ in ("ccomp", "xcomp") or (child.dep_ == "prep" and child.lower_ in ("on", "to")):
@@ -259,15 +271,33 @@ def _handle_agreeing_or_attending(token: Token, relation: RelationType, ctx: Con
 def _listed_actors(agent: Token, ctx: Context) -> list[Found]:
     """Actors named in a list that starts at ``agent`` ("by"), up to a new clause."""
     found: list[Found] = []
+    verb = agent.head
     for t in agent.doc[agent.i + 1:agent.sent.end]:
         if t.text in (";", ":") or t.lower_ in ("who", "which", "while", "whereas") \
-                or (t.pos_ in ("VERB", "AUX") and t.tag_ not in ("VBN", "VBG")):
+                or (t.pos_ in ("VERB", "AUX") and t.tag_ not in ("VBN", "VBG")) \
+                or (t.dep_ == "prep" and t.lower_ in ("in", "at", "on", "during", "after", "before", "since")):
             break
         mention = ctx.index.at(t)
-        if mention is not None and mention.kind in ACTORS and mention not in found \
-                and not (mention.kind == EntityKind.COUNTRY and _qualifies_a_person(t, ctx)):
-            found.append(mention)
+        if mention is None or mention.kind not in ACTORS or mention in found:
+            continue
+        if mention.kind == EntityKind.COUNTRY and _qualifies_a_person(t, ctx):
+            continue
+        if mention.kind == EntityKind.PERSON and _patron_in_title(t, ctx):
+            continue  # "Steve Witkoff, the envoy of Donald Trump": Trump is not on the list
+        found.append(mention)
     return found
+
+
+def _patron_in_title(token: Token, ctx: Context) -> bool:
+    """ "envoy of Donald Trump", "adviser to Ali Khamenei" name whom the listed person serves; but in
+    "Envoy to Libya Emrullah Isler" the parser hangs the listed person himself on "to"."""
+    person = ctx.index.at(token)
+    head = person and token.doc[person.start].head
+    node = token if token.dep_ == "pobj" else head
+    if node is None or node.dep_ != "pobj" or node.head.lower_ not in ("of", "to"):
+        return False
+    between = token.doc[node.head.i + 1:person.start]
+    return not any(ctx.index.at(t) is not None and ctx.index.at(t).kind == EntityKind.COUNTRY for t in between)
 
 
 def _qualifies_a_person(token: Token, ctx: Context) -> bool:
