@@ -200,6 +200,8 @@ def _name_tokens(head: Token, index: MentionIndex, lexicon: Lexicon) -> tuple[li
         if mention and mention.kind.is_actor and _hyphen_linked(t) and not _stance_marked(t):
             parties.append(t.i)
             continue
+        if t.tag_ in ("VBN", "VBD") or t.lemma_.lower() in lexicon.triggers["agreement_reach_verbs"]:
+            continue  # "Russian-brokered ceasefire", a headline's "sign declaration"
         if mention and mention.kind == EntityKind.PERSON:
             continue
         if _event_or_agreement_head(t, lexicon):
@@ -222,6 +224,8 @@ def _name_tokens(head: Token, index: MentionIndex, lexicon: Lexicon) -> tuple[li
                 continue
             right.extend(sub)
             names.extend(t for t in sub if t.lower_ not in skip and not (index.at(t) and index.at(t).kind == EntityKind.PERSON))
+    if len(parties) == 1:
+        parties = []  # "a US-brokered truce": one hyphenated actor is a broker, not a party
     return names, span_tokens + [head] + right, parties
 
 
@@ -313,8 +317,8 @@ def find_agreements_and_events(index: MentionIndex, lexicon: Lexicon) -> None:
         if party_named:
             # Named by who made it: "the ceasefire between Israel and Hamas", "a Turkish-Russian agreement".
             names = [index.doc[i] for i in parties] + between
-            if between:
-                end = max(end, max(t.i for t in between) + 1)
+            if between and not any(t.i < token.i for t in tokens if not t.is_punct and t.dep_ != "det"):
+                end = max(end, max(t.i for t in between) + 1)  # "the ceasefire between Israel and Hamas"
         words = _key_words(names, lexicon)
         label = doc[start:end].text
         if place and all(p.i >= end or p.i < start for p in place):
@@ -557,6 +561,8 @@ def find_other_organizations(index: MentionIndex, lexicon: Lexicon) -> None:
             continue  # "Near Rawah": the model's span swallowed a preposition, so it is not a name
         if len(span) == 1 and not (span.text.isupper() and len(span.text) >= 3):
             continue  # one capitalised word the model calls ORG is as often a town as an organisation
+        if "/" in span.text or (len(span) > 1 and span.text.isupper()):
+            continue  # "JEDDAH/PORT SUDAN": a dateline
         index.add(Found(start, end, EntityKind.ORGANIZATION, "named-org:" + fold(span.text), name=span.text))
 
 
@@ -612,14 +618,27 @@ def resolve_bare_references(index: MentionIndex) -> None:
             found.key, found.bare, found.anaphor = antecedent.key, False, True
         else:
             pending.append(found)
-    # No earlier name: "signed a joint declaration ... The Washington Joint Declaration" names it later;
-    # an article that names exactly one of the family is talking about that one.
+    # No earlier name: "signed a joint declaration ... The Washington Joint Declaration was signed" names it
+    # in the next sentences; failing that, an article that names one of the family is talking about it.
     for found in pending:
         family = found.key.split(":")[1]
-        named = {f.key for f in index.mentions if f.kind == found.kind and not f.bare and not f.anaphor
-                 and f.key.split(":")[1] == family}
-        if len(named) == 1:
-            found.key, found.bare, found.anaphor = named.pop(), False, True
+        named = [f for f in index.mentions if f.kind == found.kind and not f.bare and not f.anaphor
+                 and f.key.split(":")[1] == family]
+        soon = [f for f in named if f.start > found.start and f.start < _sentence_end(index.doc, found.head, 3)]
+        keys = {f.key for f in named}
+        if soon or len(keys) == 1:
+            found.key = min(soon, key=lambda f: f.start).key if soon else keys.pop()
+            found.bare, found.anaphor = False, True
+
+
+def _sentence_end(doc: Doc, i: int, sentences: int) -> int:
+    """The token index where the ``sentences``-th sentence from token ``i`` ends."""
+    sent = doc[i].sent
+    for _ in range(sentences - 1):
+        if sent.end >= len(doc):
+            break
+        sent = doc[sent.end].sent
+    return sent.end
 
 
 def _definite(head: Token) -> bool:
