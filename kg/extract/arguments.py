@@ -82,6 +82,8 @@ def _actor_of_one(token: Token, index: MentionIndex) -> list[Found]:
     if lower in PERSONAL:
         person = last_person(index, token)
         return [person] if person else []
+    if lower == "they" and token.dep_ in ("nsubj", "nsubjpass"):
+        return last_plural_subject(index, token)  # "Starmer, Macron and Merz met. They said ..."
     if lower in GROUP_ANAPHORS and token.pos_ == "NOUN" and _bare_definite(token):
         group = last_of_kinds(index, token, (EntityKind.ARMED_GROUP,))
         return [group] if group else []  # "the group has also launched missiles at Israel"
@@ -162,6 +164,22 @@ def _speakers_of(token: Token, index: MentionIndex) -> list[Found]:
         node = node.head  # "Starmer, Macron and Merz met and said they ..."
     subjects = [c for c in node.children if c.dep_ == "nsubj" and c.lower_ not in SPEAKERS]
     return [m for s in subjects for m in actors_of(s, index)]
+
+
+def last_plural_subject(index: MentionIndex, before: Token) -> list[Found]:
+    """The last coordinated subject ("A, B and C ...") in this sentence or the one before."""
+    doc = before.doc
+    sentence = before.sent
+    previous = doc[sentence.start - 1].sent if sentence.start > 0 else None
+    for span in (doc[sentence.start:before.i], previous):
+        if span is None:
+            continue
+        for token in reversed(list(span)):
+            if token.dep_ in ("nsubj", "nsubjpass") and token.conjuncts:
+                found = actors_of(token, index)
+                if len(found) >= 2:
+                    return found
+    return []
 
 
 def last_of_kinds(index: MentionIndex, before: Token, kinds: tuple[EntityKind, ...]) -> Found | None:

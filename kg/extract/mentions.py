@@ -173,6 +173,8 @@ def _event_or_agreement_head(token: Token, lexicon: Lexicon) -> tuple[EntityKind
         return EntityKind.AGREEMENT, family
     if word in heads["event_heads"]:
         return EntityKind.EVENT, heads["event_heads"][word]
+    if token.text in heads["proper_agreement_heads"] and token.pos_ == "PROPN":
+        return EntityKind.AGREEMENT, "agreement"  # "Joint Comprehensive Plan of Action", "Rome Statute"
     return None
 
 
@@ -252,7 +254,8 @@ def _place_of_verb(verb: Token) -> list[Token]:
 def _stance_marked(token: Token) -> bool:
     """ "pro-Russian", "anti-government": a stance towards the named actor, not membership."""
     doc = token.doc
-    return token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ in ("pro", "anti")
+    return token.i >= 2 and doc[token.i - 1].text == "-" and not doc[token.i - 1].whitespace_ \
+        and doc[token.i - 2].lower_ in ("pro", "anti")
 
 
 def _is_year(token: Token) -> bool:
@@ -261,8 +264,11 @@ def _is_year(token: Token) -> bool:
 
 def _hyphen_linked(token: Token) -> bool:
     doc = token.doc
-    before = token.i > 0 and doc[token.i - 1].text == "-"
-    after = token.i + 1 < len(doc) and doc[token.i + 1].text == "-"
+    # A hyphen inside a word ("Turkish-Russian"), not a dash between words ("Nov 6 - Sudan's army").
+    before = token.i > 1 and doc[token.i - 1].text == "-" and not doc[token.i - 1].whitespace_ \
+        and not doc[token.i - 2].whitespace_
+    after = token.i + 2 < len(doc) and doc[token.i + 1].text == "-" and not token.whitespace_ \
+        and not doc[token.i + 1].whitespace_
     return before or after
 
 
@@ -576,8 +582,30 @@ def find_mentions(doc: Doc, lexicon: Lexicon) -> MentionIndex:
     for finder in FINDERS:
         finder(index, lexicon)
     link_reached_agreements(index, lexicon)
+    link_acronyms(index)
     resolve_bare_references(index)
     return index
+
+
+def link_acronyms(index: MentionIndex) -> None:
+    """ "the Joint Comprehensive Plan of Action (JCPOA)": the acronym, there and later, is the same thing."""
+    doc = index.doc
+    acronyms: dict[str, Found] = {}
+    for found in list(index.mentions):
+        end = found.end if found.head < 0 else max(found.end, found.head + 1)
+        if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" \
+                and doc[end + 1].is_upper and len(doc[end + 1].text) >= 2:
+            acronyms.setdefault(doc[end + 1].text, found)
+    for token in doc:
+        named = acronyms.get(token.text)
+        if named is None:
+            continue
+        current = index.at(token)
+        if current is named or (current is not None and not current.key.startswith("named-org:")):
+            continue
+        if current is not None:
+            index.remove(current)
+        index.add(Found(token.i, token.i + 1, named.kind, named.key, name=token.text, head=token.i))
 
 
 def link_reached_agreements(index: MentionIndex, lexicon: Lexicon) -> None:

@@ -315,7 +315,7 @@ def _qualifies_a_person(token: Token, ctx: Context) -> bool:
 def handle_hyphen_participle(token: Token, ctx: Context) -> Iterator[Candidate]:
     """ "Russia-backed forces", "Iranian-backed militias", "Russia-led Syrian forces". """
     doc = token.doc
-    if token.i < 2 or doc[token.i - 1].text != "-":
+    if token.i < 2 or doc[token.i - 1].text != "-" or doc[token.i - 1].whitespace_ or doc[token.i - 2].whitespace_:
         return
     backer = ctx.index.at(doc[token.i - 2])
     if backer is None:
