@@ -48,12 +48,18 @@ PLACES_OWNED = {"airbases", "airbase", "bases", "base", "cities", "towns", "port
 
 
 def conjuncts(token: Token) -> list[Token]:
-    """The token and everything coordinated with it ("A, B and C")."""
+    """The token and everything coordinated with it ("A, B and C"); the parser sometimes reads
+    "A, B and C" as A with B in apposition, so a proper-noun apposition counts too."""
     seen, out = {token.i}, [token]
-    for other in token.conjuncts:
-        if other.i not in seen:
-            seen.add(other.i)
-            out.append(other)
+    queue = [token]
+    while queue:
+        current = queue.pop()
+        linked = list(current.conjuncts) + [c for c in current.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
+        for other in linked:
+            if other.i not in seen:
+                seen.add(other.i)
+                out.append(other)
+                queue.append(other)
     return sorted(out, key=lambda t: t.i)
 
 
@@ -175,7 +181,7 @@ def last_plural_subject(index: MentionIndex, before: Token) -> list[Found]:
         if span is None:
             continue
         for token in reversed(list(span)):
-            if token.dep_ in ("nsubj", "nsubjpass") and token.conjuncts:
+            if token.dep_ in ("nsubj", "nsubjpass") and len(conjuncts(token)) > 1:
                 found = actors_of(token, index)
                 if len(found) >= 2:
                     return found

@@ -220,6 +220,9 @@ def _name_tokens(head: Token, index: MentionIndex, lexicon: Lexicon) -> tuple[li
                 continue
             sub = [t for t in pobj.subtree if not t.is_punct and t.dep_ not in ("det", "case") and t.text not in POSSESSIVE
                    and t.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL")]
+            parenthesis = next((t.i for t in pobj.subtree if t.text == "("), None)
+            if parenthesis is not None:
+                sub = [t for t in sub if t.i < parenthesis]  # "Plan of Action (JCPOA)": the acronym is another name
             if prep.lower_ == "in":  # a place: its proper nouns only, the most specific last ("Syria's Idlib region")
                 sub = [t for t in sub if t.ent_type_ in PLACE_NER or (t.pos_ == "PROPN" and t.text[:1].isupper())][-1:]
             elif not any(t.pos_ == "PROPN" or t.ent_type_ in PLACE_NER or index.at(t) for t in sub):
