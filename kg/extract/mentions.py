@@ -566,7 +566,7 @@ def find_other_organizations(index: MentionIndex, lexicon: Lexicon) -> None:
         span = index.doc[start:end]
         if lexicon.role_of(span.text) or span.root.lower_ in lexicon.state_bodies:
             continue  # "Defense", "Intelligence": a title the model cut from a name
-        if not any(t.text[:1].isupper() for t in span) or span[0].pos_ in ("ADP", "DET", "ADV", "VERB"):
+        if not any(t.text[:1].isupper() for t in span) or span[0].pos_ in ("ADP", "DET", "ADV", "VERB") or span[0].is_stop:
             continue  # "Near Rawah": the model's span swallowed a preposition, so it is not a name
         if len(span) == 1 and not (span.text.isupper() and len(span.text) >= 3):
             continue  # one capitalised word the model calls ORG is as often a town as an organisation

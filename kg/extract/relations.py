@@ -574,7 +574,7 @@ def build_triggers(lexicon: Lexicon) -> list[Trigger]:
     heads = sorted(set(lexicon.heads["agreement_heads"]) | set(lexicon.heads["event_heads"]))
     return [
         Trigger("verb", [[{"LEMMA": {"IN": sorted(t["verbs"])}, "POS": {"IN": ["VERB", "ADV", "NOUN", "ADJ"]}}]], handle_verb),
-        Trigger("prep_verb", [[{"LEMMA": {"IN": sorted(t["prep_verbs"])}, "POS": {"IN": ["VERB", "NOUN"]}}]], handle_prep_verb),
+        Trigger("prep_verb", [[{"LEMMA": {"IN": sorted(t["prep_verbs"])}, "POS": "VERB"}]], handle_prep_verb),
         Trigger("noun", [[{"LEMMA": {"IN": sorted(t["nouns"])}, "POS": "NOUN"}]], handle_noun),
         Trigger("hyphen", [[{"ORTH": "-"}, {"LOWER": {"IN": sorted(t["hyphen_participles"])}}]], _last_token(handle_hyphen_participle)),
         Trigger("stance", [[{"LOWER": {"IN": sorted(t["stance_prefixes"])}}, {"ORTH": "-"}, {"IS_ALPHA": True}]],
