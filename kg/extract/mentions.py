@@ -95,8 +95,9 @@ def _trim(span: Span) -> tuple[int, int]:
     doc = span.doc
     if end - start > 2 and doc[start].lower_ in ("pro", "anti") and doc[start + 1].text == "-":
         start += 2  # "pro-Assad": the name is Assad; the stance is read by the relation finder
-    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
-        start += 1
+    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct
+                           or (doc[start].is_title and doc.vocab[doc[start].lower_].is_stop and end - start > 1)):
+        start += 1  # "Near Rawah": the model's span swallowed a preposition
     while end > start and (doc[end - 1].text in POSSESSIVE or doc[end - 1].is_punct):
         end -= 1
     return start, end
