@@ -148,44 +148,23 @@ NOT_ASSERTED = [
 ]
 
 
-def _check(relations_in, text, expected):
+FAMILIES = {
+    "active and passive voice, coordination": ACTIVE_AND_PASSIVE,
+    "hyphenated backers and stances": HYPHENATED_AND_STANCE,
+    "relation nouns and light verbs": NOUNS_AND_LIGHT_VERBS,
+    "appeals to withdraw": APPEALS,
+    "attended": ATTENDED,
+    "agreed": AGREED,
+    "context and anaphora": CONTEXT_AND_ANAPHORA,
+}
+CASES = [pytest.param(text, expected, id=f"{family}: {text[:50]}")
+         for family, cases in FAMILIES.items() for text, expected in cases]
+
+
+@pytest.mark.parametrize("text,expected", CASES)
+def test_pattern_families(relations_in, text, expected):
     found = relations_in(text)
     assert expected <= found, f"missing {expected - found} in {found}"
-
-
-@pytest.mark.parametrize("text,expected", ACTIVE_AND_PASSIVE)
-def test_active_passive_and_coordination(relations_in, text, expected):
-    _check(relations_in, text, expected)
-
-
-@pytest.mark.parametrize("text,expected", HYPHENATED_AND_STANCE)
-def test_hyphenated_backers_and_stances(relations_in, text, expected):
-    _check(relations_in, text, expected)
-
-
-@pytest.mark.parametrize("text,expected", NOUNS_AND_LIGHT_VERBS)
-def test_relation_nouns(relations_in, text, expected):
-    _check(relations_in, text, expected)
-
-
-@pytest.mark.parametrize("text,expected", APPEALS)
-def test_appeals_to_withdraw(relations_in, text, expected):
-    _check(relations_in, text, expected)
-
-
-@pytest.mark.parametrize("text,expected", ATTENDED)
-def test_attended(relations_in, text, expected):
-    _check(relations_in, text, expected)
-
-
-@pytest.mark.parametrize("text,expected", AGREED)
-def test_agreed(relations_in, text, expected):
-    _check(relations_in, text, expected)
-
-
-@pytest.mark.parametrize("text,expected", CONTEXT_AND_ANAPHORA)
-def test_context_and_anaphora(relations_in, text, expected):
-    _check(relations_in, text, expected)
 
 
 def test_accusations_oppose_the_accused_only(relations_in):
