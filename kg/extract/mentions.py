@@ -502,6 +502,10 @@ def find_groups(index: MentionIndex, lexicon: Lexicon) -> None:
             word = f"{index.doc[token.i - 1].lower_} {word}"  # "armed groups"
         if index.at(token) or word not in nouns or token.pos_ not in ("NOUN", "ADJ", "PROPN"):
             continue
+        named = [c for c in (*token.children, *token.head.children) if c.dep_ in ("compound", "nmod", "amod")
+                 and index.at(c) is not None and index.at(c).kind in (EntityKind.ARMED_GROUP, EntityKind.ORGANIZATION)]
+        if named:
+            continue  # "the M23 rebel group" is M23
         head = token
         if token.dep_ in ("compound", "amod") and token.head.lower_ in lexicon.heads["group_modifiers"]:
             head = token.head  # "rebel groups", "opposition factions"
@@ -556,6 +560,12 @@ def _group_country(index: MentionIndex, head: Token, lexicon: Lexicon) -> str | 
     return None
 
 
+def _dateline(span: Span) -> bool:
+    doc = span.doc
+    line_start = span.start == 0 or "\n" in doc[span.start - 1].text or "\n" in doc[span.start - 1].whitespace_
+    return line_start and span.text.isupper() and span.end < len(doc) and doc[span.end].text == ","
+
+
 def find_other_organizations(index: MentionIndex, lexicon: Lexicon) -> None:
     """Organisations the model tags and the lexicon does not know ("Syrian Human Rights Network", "TASS")."""
     for ent in index.doc.ents:
@@ -571,8 +581,8 @@ def find_other_organizations(index: MentionIndex, lexicon: Lexicon) -> None:
             continue  # "Near Rawah": the model's span swallowed a preposition, so it is not a name
         if len(span) == 1 and not (span.text.isupper() and len(span.text) >= 3):
             continue  # one capitalised word the model calls ORG is as often a town as an organisation
-        if "/" in span.text or (len(span) > 1 and span.text.isupper()):
-            continue  # "JEDDAH/PORT SUDAN": a dateline
+        if "/" in span.text or (len(span) > 1 and span.text.isupper()) or _dateline(span):
+            continue  # "JEDDAH/PORT SUDAN, Nov 6 -", "CARACAS, May 26 -": a dateline
         index.add(Found(start, end, EntityKind.ORGANIZATION, "named-org:" + fold(span.text), name=span.text))
 
 
