@@ -389,11 +389,20 @@ def find_state_references(index: MentionIndex, lexicon: Lexicon) -> None:
         if country is None:
             continue
         last_owner[token.lemma_.lower()] = country.key
-        start = min([token.i] + [t.i for c in modifiers for t in c.subtree])
-        while start < token.i and (doc[start].dep_ in ("det", "nummod") or doc[start].like_num):
-            start += 1
+        # The name as a reader would give it: the state's own word and the body's compounds
+        # ("Syrian regime forces"), not adjectives or other actors ("intensifying", "Russia-regime").
+        named = [t for c in modifiers for t in c.subtree
+                 if (index.at(t) is not None and index.at(t).kind in (EntityKind.COUNTRY, EntityKind.PERSON)
+                     and not _hyphen_linked(t))
+                 or (t.dep_ == "compound" and t.pos_ == "NOUN" and not index.at(t)) or t.lower_ == "regime"]
+        start = min([token.i] + [t.i for t in named])
+        if any(doc[i].text in "()" for i in range(start, phrase_end)):
+            start = token.i
+        name = doc[start:phrase_end].text
+        if start == token.i and phrase_end == token.i + 1 and country.end == 0:
+            name = None  # "the regime", "the army" standing for a state named elsewhere: not one of its names
         # The country token keeps its own mention; the phrase is recorded on the head.
-        index.add(Found(token.i, phrase_end, EntityKind.COUNTRY, country.key, name=doc[start:phrase_end].text))
+        index.add(Found(token.i, phrase_end, EntityKind.COUNTRY, country.key, name=name, anaphor=name is None))
 
 
 def _regime_modified(token: Token) -> bool:
