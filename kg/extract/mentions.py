@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+import spacy
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from kg.lexicon import Lexicon
@@ -442,13 +444,7 @@ def find_roles(index: MentionIndex, lexicon: Lexicon) -> None:
     """Titles: "Turkish President Recep Tayyip Erdogan" gives the person a role; "the Turkish President" alone
     is a mention of whoever holds it."""
     doc = index.doc
-    i = 0
-    while i < len(doc):
-        match = _title_at(doc, i, lexicon)
-        if not match:
-            i += 1
-            continue
-        role, end = match
+    for role, i, end in _titles(doc, lexicon):
         country = _country_before(index, i)
         person = _person_after(index, end)
         if person is not None:
@@ -460,18 +456,27 @@ def find_roles(index: MentionIndex, lexicon: Lexicon) -> None:
                                  or doc[start - 1].text in POSSESSIVE):
                 start -= 1
             index.add(Found(i, end, EntityKind.PERSON, f"role:{country}:{role}", name=doc[start:end].text, role=f"{country}:{role}"))
-        i = end
 
 
-def _title_at(doc: Doc, i: int, lexicon: Lexicon) -> tuple[str, int] | None:
-    for length in (4, 3, 2, 1):
-        if i + length > len(doc):
-            continue
-        words = doc[i:i + length]
-        role = lexicon.role_of(words.text)
-        if role and words[0].text[:1].isupper():
-            return role, i + length
-    return None
+_TITLE_MATCHERS: dict[tuple[int, int], PhraseMatcher] = {}
+
+
+def _titles(doc: Doc, lexicon: Lexicon) -> list[tuple[str, int, int]]:
+    """(role, start, end) of every capitalised title, longest first where titles overlap."""
+    key = (id(doc.vocab), id(lexicon))
+    if key not in _TITLE_MATCHERS:
+        matcher = PhraseMatcher(doc.vocab, attr="LOWER")
+        tokenizer = spacy.blank("en", vocab=doc.vocab).tokenizer  # titles split as the text is split
+        for title, role in lexicon.roles.items():
+            matcher.add(role, [tokenizer(title)])
+        _TITLE_MATCHERS[key] = matcher
+    matches = [(doc.vocab.strings[m], s, e) for m, s, e in _TITLE_MATCHERS[key](doc) if doc[s].text[:1].isupper()]
+    chosen, taken = [], set()
+    for role, start, end in sorted(matches, key=lambda m: (m[1], -(m[2] - m[1]))):
+        if start not in taken:
+            chosen.append((role, start, end))
+            taken.update(range(start, end))
+    return chosen
 
 
 def _country_before(index: MentionIndex, i: int) -> str | None:
