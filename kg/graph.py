@@ -82,6 +82,43 @@ def importance(g: nx.Graph) -> dict[Hashable, float]:
     return {node: centrality[node] for node in sorted(centrality, key=_sort_key)}
 
 
+def most_important(
+    g: nx.MultiDiGraph,
+    max_nodes: int,
+    max_edges: int | None = None,
+    scores: dict[Hashable, float] | None = None,
+) -> nx.MultiDiGraph:
+    """The subgraph induced by the most important nodes of ``g``, within both limits.
+
+    Nodes are taken by decreasing ``scores`` (default: :func:`importance`), ties by
+    label and then id, for as long as neither the number of nodes nor the number of
+    edges among them goes past ``max_nodes`` and ``max_edges`` (``None``: no limit
+    on edges). The result is a copy; ``g`` is returned as a copy when it fits.
+
+    >>> sorted(most_important(nx.MultiDiGraph([("a", "b"), ("a", "c")]), 2))
+    ['a', 'b']
+    """
+    if max_nodes < 1:
+        raise ValueError(f"max_nodes must be at least 1, got {max_nodes}")
+    if max_edges is not None and max_edges < 0:
+        raise ValueError(f"max_edges must not be negative, got {max_edges}")
+    if g.number_of_nodes() <= max_nodes and (max_edges is None or g.number_of_edges() <= max_edges):
+        return g.copy()
+    scores = importance(g) if scores is None else scores
+    ranked = sorted(g, key=lambda n: (-scores.get(n, 0.0), str(g.nodes[n].get("label", "")), _sort_key(n)))
+    kept: set[Hashable] = set()
+    edges = 0
+    for node in ranked[:max_nodes]:
+        # edges between ``node`` and the nodes already kept, itself included (self-loops)
+        added = sum(1 for _, v in g.out_edges(node) if v in kept or v == node)
+        added += sum(1 for u, _ in g.in_edges(node) if u in kept)
+        if max_edges is not None and edges + added > max_edges:
+            break
+        kept.add(node)
+        edges += added
+    return g.subgraph(kept).copy()
+
+
 def summary(kg: KnowledgeGraph) -> dict[str, Any]:
     """Return counts: nodes by kind, distinct relations by type, and assertions.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from kg.graph import importance, summary, to_networkx
+from kg.graph import importance, most_important, summary, to_networkx
 from kg.model import (
     Assertion,
     Document,
@@ -174,6 +174,55 @@ def test_importance_ignores_direction_parallel_edges_and_self_loops():
 
     assert importance(g) == {"a": 0.5, "b": 0.5, "c": 0.0}
     assert importance(g) == importance(g.copy())
+
+
+def test_most_important_keeps_the_best_connected_nodes_and_their_edges():
+    g = to_networkx(make_kg())
+
+    top = most_important(g, 2)
+    assert sorted(top) == ["smith", "turkey"]
+    assert sorted(top.edges(keys=True)) == [("smith", "turkey", "backs")]
+    assert top.nodes["smith"] == g.nodes["smith"]
+    assert top.edges["smith", "turkey", "backs"] == g.edges["smith", "turkey", "backs"]
+    # ties go by label: hts, sochi and talks have 0.2 each, and "HTS" sorts first
+    assert sorted(most_important(g, 3)) == ["hts", "smith", "turkey"]
+
+
+def test_most_important_stops_before_the_edge_limit():
+    g = to_networkx(make_kg())
+
+    # turkey alone has no edge; with smith comes 1; with hts (the next) 2
+    assert sorted(most_important(g, 6, max_edges=1)) == ["smith", "turkey"]
+    assert most_important(g, 6, max_edges=0).number_of_nodes() == 1
+    assert most_important(g, 6, max_edges=4).number_of_edges() == 4
+
+
+def test_most_important_counts_self_loops_and_parallel_edges():
+    g = nx.MultiDiGraph()
+    g.add_edge("a", "a", key="backs", label="A")
+    g.add_edge("a", "b", key="backs")
+    g.add_edge("b", "a", key="opposes")
+    g.add_node("c")
+    for node in g:
+        g.nodes[node]["label"] = node
+
+    assert most_important(g, 3, max_edges=2).number_of_edges() <= 2
+    assert sorted(most_important(g, 3, max_edges=3)) == ["a", "b", "c"]
+    assert sorted(most_important(g, 3, max_edges=2)) == ["a"]
+
+
+def test_most_important_returns_a_copy_when_everything_fits():
+    g = to_networkx(make_kg())
+
+    whole = most_important(g, 100, max_edges=100)
+    assert whole is not g
+    assert sorted(whole.edges(keys=True)) == sorted(g.edges(keys=True))
+
+
+@pytest.mark.parametrize("limits", [{"max_nodes": 0}, {"max_nodes": 5, "max_edges": -1}])
+def test_most_important_limits_must_be_sensible(limits):
+    with pytest.raises(ValueError):
+        most_important(to_networkx(make_kg()), **limits)
 
 
 def test_summary_counts():
