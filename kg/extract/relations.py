@@ -248,7 +248,7 @@ def _handle_agreeing_or_attending(token: Token, relation: RelationType, ctx: Con
             head = token.head  # "the agreement that was signed by A and B"
         for item in conjuncts(head):
             mention = ctx.index.at(item)
-            if mention and mention.kind in OBJECT_KINDS[relation]:
+            if mention and mention.kind in (EntityKind.AGREEMENT, EntityKind.EVENT):
                 things.append(mention)
             elif relation == RelationType.ATTENDED:
                 things += _events_in(item, ctx)
@@ -265,7 +265,10 @@ def _handle_agreeing_or_attending(token: Token, relation: RelationType, ctx: Con
             subjects += [m for p in prep.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
     if relation == RelationType.AGREED and partners and not subjects:
         return
-    yield from _pairs(subjects + partners, relation, things, token)
+    # The object decides: "joined the talks" is attending, "joined the accord" is agreeing.
+    for thing in things:
+        kind_relation = RelationType.ATTENDED if thing.kind == EntityKind.EVENT else RelationType.AGREED
+        yield from _pairs(subjects + partners, kind_relation, [thing], token)
 
 
 def _listed_actors(agent: Token, ctx: Context) -> list[Found]:
@@ -416,6 +419,9 @@ def handle_accusation(token: Token, ctx: Context) -> Iterator[Candidate]:
 def handle_relationship_noun(token: Token, ctx: Context) -> Iterator[Candidate]:
     """ "Turkey, Azerbaijan's closest ally", "Russia, a close ally of Caracas", "X is a sworn enemy of Y". """
     relation = RelationType(ctx.lexicon.triggers["relationship_nouns"][token.lemma_.lower()])
+    if relation == RelationType.AGREED:
+        yield from _party_to(token, ctx)
+        return
     if token.dep_ == "appos":
         holders = actors_of(token.head, ctx.index, coordinated=False)
     elif token.dep_ == "attr" and token.head.lemma_.lower() == "be":
@@ -426,6 +432,20 @@ def handle_relationship_noun(token: Token, ctx: Context) -> Iterator[Candidate]:
     others += [m for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
                for p in c.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
     yield from _pairs(holders, relation, others, token, local=True)
+
+
+def _party_to(token: Token, ctx: Context) -> Iterator[Candidate]:
+    """ "Iran, a signatory to the NPT", "X is a party to the accord": X agreed it."""
+    if token.dep_ == "appos":
+        holders = actors_of(token.head, ctx.index, coordinated=False)
+    elif token.dep_ == "attr" and token.head.lemma_.lower() == "be":
+        holders = verb_subjects(token.head, ctx)
+    else:
+        return
+    agreements = [m for c in token.children if c.dep_ == "prep" and c.lower_ in ("to", "of")
+                  for p in c.children if p.dep_ == "pobj" for m in [ctx.index.at(p)]
+                  if m is not None and m.kind == EntityKind.AGREEMENT]
+    yield from _pairs(holders, RelationType.AGREED, agreements, token, local=True)
 
 
 def handle_reciprocal(token: Token, ctx: Context) -> Iterator[Candidate]:
