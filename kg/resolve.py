@@ -22,6 +22,7 @@ Rules, in order:
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -58,8 +59,9 @@ def skeleton(word: str) -> str:
 
 def slugify(text: str) -> str:
     """A readable id from a label: ``"Recep Tayyip Erdoğan" -> "recep-tayyip-erdogan"``."""
-    text = re.sub(r"[^a-z0-9]+", "-", ascii_fold(text)).strip("-")
-    return text or "x" + format(abs(hash(text)) % 10**8, "d")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_fold(text)).strip("-")
+    # Names in other scripts ("حزب الله", "习近平") keep a stable id of their own.
+    return slug or "n" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
 def _name_words(name: str, particles: frozenset[str] = frozenset()) -> list[str]:

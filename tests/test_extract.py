@@ -233,3 +233,15 @@ def test_a_line_break_ends_a_sentence(claims_in):
     # A headline without a full stop must not run into the first sentence.
     claims = claims_in("Rebels regroup in the north\nIran backs the Syrian government.")
     assert all(c.evidence.sentence.startswith("Iran") for c in claims)
+
+
+def test_mentions_are_the_text_at_their_offsets(nlp, extractor):
+    from kg.model import Document
+    from kg.nlp import parse_text
+
+    text = "Russia backs the Syrian government in its offensive, the Kremlin said. Turkish soldiers were killed."
+    extraction = extractor(Document("d", text, "d.txt"), parse_text(nlp, text))
+    assert extraction.mentions
+    for mention in extraction.mentions:
+        assert text[mention.start:mention.end] == mention.text
+    assert "Syrian government" in {m.text for m in extraction.mentions}

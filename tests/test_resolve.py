@@ -23,6 +23,12 @@ def test_slugs_are_readable_ascii():
     assert slugify("Hay'at Tahrir al-Sham") == "hay-at-tahrir-al-sham"
 
 
+def test_names_in_other_scripts_keep_distinct_stable_ids():
+    ids = {slugify(name) for name in ("حزب الله", "习近平", "🕊")}
+    assert len(ids) == 3
+    assert slugify("习近平") == slugify("习近平")
+
+
 def test_spelling_variants_and_surnames_join_the_full_name():
     mentions = [_person("a", "Recep Tayyip Erdogan"), _person("b", "Recep Tayyip Erdoğan"),
                 _person("b", "Erdoğan"), _person("c", "Khulusi Akar"), _person("d", "Hulusi Akar"),

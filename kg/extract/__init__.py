@@ -80,16 +80,17 @@ def _own_event(candidate) -> bool:
 
 
 def _to_mention(document: Document, index: MentionIndex, found: Found) -> Mention:
-    span = index.span(found)
-    text = found.name or span.text
-    # An anaphor ("the meeting") is evidence of the thing, not one of its names.
+    """``text`` and the offsets are the phrase as written; ``name`` is what the phrase calls the thing
+    (None for an anaphor such as "the meeting", which is evidence of the thing, not one of its names)."""
+    start, end = found.text_span or (found.start, found.end)
+    span = index.doc[start:end]
     return Mention(
         doc_id=document.doc_id,
         start=span.start_char,
         end=span.end_char,
-        text=text,
+        text=span.text,
         kind=found.kind,
         key=found.key,
-        name=None if found.anaphor else text,
+        name=None if found.anaphor else (found.name or span.text),
         role=found.role,
     )

@@ -40,6 +40,7 @@ class Found:
     head: int = -1  # the head noun's token index, for agreements and events
     anaphor: bool = False  # "the meeting" standing for a meeting named elsewhere: not a name of it
     party_named: bool = False  # an agreement known only by its parties: "the Israel-Hamas ceasefire"
+    text_span: tuple[int, int] | None = None  # the tokens of the phrase as written, when wider than start..end
 
 
 @dataclass
@@ -345,6 +346,7 @@ def find_agreements_and_events(index: MentionIndex, lexicon: Lexicon) -> None:
         # Tokens already claimed (a country inside "talks in Moscow") stay with their mention:
         # register the head token only, so the name still covers the whole phrase.
         if not index.add(found):
+            found.text_span = (found.start, found.end)
             found.start, found.end = token.i, token.i + 1
             found.name = label
             index.add(found)
@@ -404,7 +406,8 @@ def find_state_references(index: MentionIndex, lexicon: Lexicon) -> None:
         if start == token.i and phrase_end == token.i + 1 and country.end == 0:
             name = None  # "the regime", "the army" standing for a state named elsewhere: not one of its names
         # The country token keeps its own mention; the phrase is recorded on the head.
-        index.add(Found(token.i, phrase_end, EntityKind.COUNTRY, country.key, name=name, anaphor=name is None))
+        index.add(Found(token.i, phrase_end, EntityKind.COUNTRY, country.key, name=name, anaphor=name is None,
+                        text_span=(start, phrase_end)))
 
 
 def _regime_modified(token: Token) -> bool:
