@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 # The process umask, read once at import (os.umask can only be read by setting it).
@@ -20,7 +21,38 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
     directories are created. The new file keeps the target's permissions, or gets
     the usual ones for a new file (0o666 minus the umask).
     """
-    target = Path(path)
+    write_atomic_all({path: data})
+
+
+def write_atomic_all(files: Mapping[str | Path, str | bytes]) -> None:
+    """Write several files, each atomically, none replaced before all are written.
+
+    Every file is first written in full to its temporary file (flushed and fsynced); only
+    then are the temporaries renamed over their targets, one right after the other. An
+    error while writing (a full disk, an encoding error, a crash) leaves every target as
+    it was and removes the temporaries; a process killed between two renames (a window of
+    microseconds) leaves each target complete, old or new.
+    """
+    pending: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            target = Path(path)
+            pending.append((_write_temp(target, data), target))
+        while pending:
+            tmp, target = pending[0]
+            os.replace(tmp, target)
+            pending.pop(0)
+    except BaseException:
+        for tmp, _target in pending:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
+    for directory in dict.fromkeys(Path(path).parent for path in files):
+        _fsync_dir(directory)
+
+
+def _write_temp(target: Path, data: str | bytes) -> str:
+    """A temporary file beside ``target`` holding ``data``, flushed and fsynced, with the target's mode."""
     target.parent.mkdir(parents=True, exist_ok=True)
     mode = _file_mode(target)
     tmp = tempfile.NamedTemporaryFile(
@@ -32,12 +64,11 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
             tmp.flush()
             os.fsync(tmp.fileno())
         os.chmod(tmp.name, mode)
-        os.replace(tmp.name, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp.name)
         raise
-    _fsync_dir(target.parent)
+    return tmp.name
 
 
 def _file_mode(target: Path) -> int:

@@ -1,9 +1,13 @@
-"""INGEST: read article files into ``Document`` records, reporting bad input as ``Problem``.
+r"""INGEST: read article files into ``Document`` records, reporting bad input as ``Problem``.
 
 Supported inputs: ``.txt``, ``.md``, ``.html``/``.htm`` (main text extracted with
-trafilatura) and ``.jsonl`` (one article per line). Directories are walked
-recursively in sorted order, skipping hidden entries. Nothing here raises for bad
-input: each unreadable file (or JSONL line) becomes one ``Problem``.
+trafilatura) and ``.jsonl`` (one article per line). Directories are walked depth first
+in sorted order (iteratively, so any depth is fine, and each real directory once, so
+symlink loops end), skipping hidden entries. Nothing here raises for bad input: each
+unreadable file (or JSONL line) becomes one ``Problem``. Paths are shown as text even
+when a file name is not valid UTF-8 (its stray bytes as ``\xff`` escapes), and text
+never holds lone surrogates (a ``"\ud800"`` escape in JSON becomes U+FFFD), so every
+``Document`` and ``Problem`` can be printed and written as UTF-8.
 """
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ from kg.model import Document, Problem
 Item = Document | Problem
 Reader = Callable[[str, str, str], Iterator[Item]]  # (text, path, base doc_id) -> items
 
+DEFAULT_MAX_BYTES = 20_000_000  # larger files are skipped with a Problem (``kg build --max-bytes``)
 SNIFF_BYTES = 8192  # NUL bytes in this many leading bytes mean "binary"
 MAX_TITLE_CHARS = 200
 MAX_DATE_CHARS = 100
@@ -35,29 +40,44 @@ logging.getLogger("trafilatura").addHandler(logging.NullHandler())
 
 
 def read_documents(
-    paths: Iterable[str | Path], max_bytes: int = 20_000_000
+    paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Iterator[Document | Problem]:
     """Yield one ``Document`` per article and one ``Problem`` per unreadable input.
 
     Each path may be a file or a directory. Document ids are unique over the whole
-    call: a repeated id gets ``-2``, ``-3``, ... in the order documents are read.
+    call: a repeated id gets ``-2``, ``-3``, ... in the order documents are read (give
+    the paths sorted for ids that do not depend on the order they were listed in, as
+    ``kg build`` does). Files over ``max_bytes`` bytes are skipped with a Problem.
     """
     ids = _UniqueIds()
     for arg in paths:
         for item in _read_argument(Path(arg), max_bytes):
             if isinstance(item, Document):
-                item = _with_id(item, ids.claim(item.doc_id))
+                item = _finish(item, ids.claim(item.doc_id))
             yield item
+
+
+def count_files(paths: Iterable[str | Path]) -> int:
+    """How many files :func:`read_documents` will open for ``paths`` (for a progress bar)."""
+    total = 0
+    for arg in paths:
+        path = Path(arg)
+        try:
+            is_dir = stat.S_ISDIR(path.stat().st_mode)
+        except OSError:
+            is_dir = False
+        total += sum(1 for found in _walk(path) if not isinstance(found, Problem)) if is_dir else 1
+    return total
 
 
 def _read_argument(path: Path, max_bytes: int) -> Iterator[Item]:
     try:
         is_dir = stat.S_ISDIR(path.stat().st_mode)
     except FileNotFoundError:
-        yield Problem(str(path), "no such file or directory")
+        yield Problem(shown(path), "no such file or directory")
         return
     except OSError as exc:
-        yield Problem(str(path), _cannot_read(exc))
+        yield Problem(shown(path), _cannot_read(exc))
         return
     if is_dir:
         for found in _walk(path):
@@ -66,7 +86,7 @@ def _read_argument(path: Path, max_bytes: int) -> Iterator[Item]:
             else:
                 yield from _read_file(found, found.relative_to(path), max_bytes)
     elif _extension(path) not in READERS:
-        yield Problem(str(path), _unsupported(path))
+        yield Problem(shown(path), _unsupported(path))
     else:
         yield from _read_file(path, PurePath(path.name), max_bytes)
 
@@ -77,36 +97,54 @@ def _read_file(path: Path, rel: PurePath, max_bytes: int) -> Iterator[Item]:
         yield loaded
         return
     reader = READERS[_extension(path)]
-    yield from reader(loaded, str(path), make_doc_id(rel))
+    yield from reader(loaded, shown(path), make_doc_id(rel))
 
 
 # --------------------------------------------------------------------------- walking
 
 
 def _walk(root: Path) -> Iterator[Path | Problem]:
-    """Files with a supported extension under ``root``, depth first in sorted order."""
-    yield from _walk_dir(root, set())
+    """Files with a supported extension under ``root``, depth first in sorted order.
 
-
-def _walk_dir(directory: Path, seen: set[str]) -> Iterator[Path | Problem]:
-    real = os.path.realpath(directory)
-    if real in seen:  # a symlink back to a directory already walked
+    Iterative (a stack of directory listings), so nesting deeper than Python's recursion
+    limit is fine; each real directory is listed once, so symlink loops end.
+    """
+    seen: set[tuple[int, int]] = set()
+    stack: list[Iterator[os.DirEntry]] = []
+    listing = _list_dir(root, seen)
+    if isinstance(listing, Problem):
+        yield listing
         return
-    seen.add(real)
-    try:
-        with os.scandir(directory) as it:
-            entries = sorted(it, key=lambda entry: entry.name)
-    except OSError as exc:
-        yield Problem(str(directory), _cannot_read(exc))
-        return
-    for entry in entries:
+    stack.append(listing)
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
         if entry.name.startswith("."):
             continue
-        path = directory / entry.name
+        path = Path(entry.path)
         if _is_dir(entry):
-            yield from _walk_dir(path, seen)
+            listing = _list_dir(path, seen)
+            if isinstance(listing, Problem):
+                yield listing
+            else:
+                stack.append(listing)
         elif _extension(path) in READERS:
             yield path
+
+
+def _list_dir(directory: Path, seen: set[tuple[int, int]]) -> Iterator[os.DirEntry] | Problem:
+    """The entries of ``directory`` sorted by name; none when it was listed before (a loop)."""
+    try:
+        info = os.stat(directory)  # follows symlinks: the directory itself, by device and inode
+        if (info.st_dev, info.st_ino) in seen:  # a symlink back to a directory already walked
+            return iter(())
+        seen.add((info.st_dev, info.st_ino))
+        with os.scandir(directory) as it:
+            return iter(sorted(it, key=lambda entry: os.fsencode(entry.name)))
+    except OSError as exc:
+        return Problem(shown(directory), _cannot_read(exc))
 
 
 def _is_dir(entry: os.DirEntry) -> bool:
@@ -121,7 +159,7 @@ def _is_dir(entry: os.DirEntry) -> bool:
 
 def _load_text(path: Path, max_bytes: int) -> str | Problem:
     """The file's text, decoded and with newlines normalised, or why it cannot be had."""
-    where = str(path)
+    where = shown(path)
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
@@ -177,10 +215,14 @@ def _text_title(body: str) -> str | None:
     return None
 
 
-_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
-_MD_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
-_MD_STARS = re.compile(r"(\*{1,3})(?=\S)(.+?)(?<=\S)\1")
-_MD_UNDERSCORES = re.compile(r"(?<!\w)(_{1,3})(?=\S)(.+?)(?<=\S)\1(?!\w)")
+# Every pattern stops at the next delimiter of its kind (link text has no brackets, a URL
+# at most one level of parentheses, emphasis no star or underscore), so each scan ends
+# where the next one starts and a hostile line ("*a *a *a ...") costs linear time.
+_MD_URL = r"\((?:[^()\n]|\([^()\n]*\))*\)"
+_MD_IMAGE = re.compile(r"!\[[^\[\]\n]*\]" + _MD_URL)
+_MD_LINK = re.compile(r"\[([^\[\]\n]*)\]" + _MD_URL)
+_MD_STARS = re.compile(r"(\*{1,3})(?=[^\s*])([^*\n]+?)(?<=[^\s*])\1")
+_MD_UNDERSCORES = re.compile(r"(?<!\w)(_{1,3})(?=[^\s_])([^_\n]+?)(?<=[^\s_])\1(?!\w)")
 _MD_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 
 
@@ -349,7 +391,7 @@ def make_doc_id(rel: str | PurePath) -> str:
     stem = rel.with_suffix("").as_posix() if rel.suffix else rel.as_posix()
     slug = _ID_JUNK.sub("-", stem.lower()).strip("-")
     if not _HAS_ALNUM.search(slug):
-        slug = hashlib.sha1(rel.as_posix().encode("utf-8")).hexdigest()[:10]
+        slug = hashlib.sha1(rel.as_posix().encode("utf-8", "surrogatepass")).hexdigest()[:10]
     return slug
 
 
@@ -368,8 +410,40 @@ class _UniqueIds:
         return candidate
 
 
-def _with_id(doc: Document, doc_id: str) -> Document:
-    return doc if doc.doc_id == doc_id else replace(doc, doc_id=doc_id)
+def _finish(doc: Document, doc_id: str) -> Document:
+    """``doc`` with its unique id and no lone surrogate in any text field."""
+    changes: dict[str, str] = {"doc_id": doc_id} if doc.doc_id != doc_id else {}
+    for name in ("text", "title", "url", "source"):
+        value = getattr(doc, name)
+        if value and _SURROGATE.search(value):
+            changes[name] = _SURROGATE.sub("\ufffd", value)  # one character for one: offsets hold
+    return replace(doc, **changes) if changes else doc
+
+
+# --------------------------------------------------------------------------- text that can be written
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def shown(path: str | PurePath) -> str:
+    r"""A path as printable, UTF-8-encodable text: bytes of a file name that are not UTF-8
+    appear as ``\xNN`` escapes instead of lone surrogates.
+
+    >>> shown(os.fsdecode(b"in/caf\xe9.txt"))
+    'in/caf\\xe9.txt'
+    """
+    text = os.fspath(path)
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-8", "surrogateescape" if _only_escapes(text) else "surrogatepass").decode(
+        "utf-8", "backslashreplace"
+    )
+
+
+def _only_escapes(text: str) -> bool:
+    """True when every surrogate in ``text`` is one ``surrogateescape`` made (U+DC80..U+DCFF)."""
+    return all("\udc80" <= c <= "\udcff" for c in _SURROGATE.findall(text))
 
 
 # --------------------------------------------------------------------------- messages

@@ -24,7 +24,7 @@ from urllib.parse import quote
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.atomic import write_atomic
+from kg.atomic import write_atomic_all
 from kg.model import Assertion, Document, Entity, EntityKind, KnowledgeGraph, Mode, RelationType
 from kg.namespaces import KG, KGR, PREFIXES, RDF, RDFS, SDO, SKOS, XSD, bind_prefixes, ontology_dir
 
@@ -250,14 +250,28 @@ def _sorted_copy(graph: Graph) -> Graph:
     return copy
 
 
+# Control characters rdflib writes raw inside literals (valid, but a NUL or a form feed makes
+# the file look binary to grep, diff and editors): written as \u escapes instead. They can
+# only occur inside literals (IRIs are percent-encoded), where the escape means the same.
+_RAW_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _escape_controls(text: str) -> str:
+    return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group(0)):04X}", text)
+
+
 def _turtle(graph: Graph) -> str:
     """Turtle; rdflib sorts subjects, predicates and objects."""
-    return _sorted_copy(graph).serialize(format="turtle")
+    return _escape_controls(_sorted_copy(graph).serialize(format="turtle"))
 
 
 def _ntriples(graph: Graph) -> str:
-    """N-Triples, one triple a line, lines sorted."""
-    lines = graph.serialize(format="nt").splitlines()
+    """N-Triples, one triple a line, lines sorted.
+
+    Split on "\\n" only: ``str.splitlines`` would also cut at U+2028, U+0085, "\\x0b", ...,
+    which N-Triples writes unescaped inside literals.
+    """
+    lines = _escape_controls(graph.serialize(format="nt")).split("\n")
     return "".join(line + "\n" for line in sorted(set(lines)) if line.strip())
 
 
@@ -333,11 +347,8 @@ def write_graph(graph: Graph, out_dir: str | Path) -> dict[str, Path]:
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    written: dict[str, Path] = {}
-    for fmt, name in GRAPH_FILES.items():
-        path = out / name
-        write_atomic(path, serialize(graph, fmt))
-        written[fmt] = path
+    written = {fmt: out / name for fmt, name in GRAPH_FILES.items()}
+    write_atomic_all({written[fmt]: serialize(graph, fmt) for fmt in GRAPH_FILES})  # all or none
     return written
 
 
