@@ -1,23 +1,79 @@
 """``kg build``: the stages chained, from paths to written files.
 
 ingest -> nlp -> extract -> resolve -> RDF (Turtle, JSON-LD) -> HTML.
-Documents stream through ``nlp.pipe``; only the extracted mentions and claims are kept.
+
+The unit of work is one ``Document`` -> its ``Extraction`` (mentions and claims): small,
+picklable, and dependent on nothing but the document and the extractor. So:
+
+- documents stream through ``nlp.pipe``; only their extractions are kept, never the Docs, and
+  the graph's ``documents`` keep the metadata of each article, not its text;
+- with a cache (``kg.cache``), a document whose key (content hash) is known is not parsed again;
+- with ``workers`` > 1 the documents are parsed and extracted in that many processes, each
+  loading the pipeline once; with ``dask`` (a scheduler address or a ``distributed.Client``)
+  on the workers of a Dask cluster (``kg.distributed``);
+- resolution, which is global, runs once over all extractions, in the order the documents were
+  read, so every way of building gives the same graph.
 """
 from __future__ import annotations
 
+import itertools
+import os
+import threading
+import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from kg.extract import Extractor
-from kg.ingest import read_documents
+from kg.atomic import write_atomic_all
+from kg.cache import ExtractionCache, cache_dir_for, document_key, extractor_version
+from kg.extract import Extraction, Extractor
+from kg.ingest import DEFAULT_MAX_BYTES, read_documents
 from kg.lexicon import load_lexicon
 from kg.model import Claim, Document, KnowledgeGraph, Mention, Problem
 from kg.nlp import DEFAULT_MODEL, load_pipeline, parse
-from kg.atomic import write_atomic
 from kg.rdf import serialize, to_rdf
 from kg.render import html_page
 from kg.resolve import resolve
+
+STAGES = ("read", "cache", "load", "nlp", "extract", "resolve", "rdf", "html", "write")
+CHUNK = 32  # documents per task sent to a worker process or a Dask worker
+
+
+@dataclass
+class BuildStats:
+    """What a build did and where its time went.
+
+    ``seconds[stage]`` is wall time in this process, except ``nlp`` and ``extract`` with workers
+    or Dask, which are summed over the workers (CPU seconds, roughly).
+    """
+
+    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+    documents: int = 0
+    tokens: int = 0  # spaCy tokens of all documents (cached ones included)
+    extracted: int = 0  # documents parsed and extracted by this build
+    reused: int = 0  # documents whose extraction came from the cache
+    dropped: int = 0  # cache entries of articles removed or changed since the last build
+    workers: int = 1
+    wall: float = 0.0  # extract_graph and write_outputs, start to end
+    extraction_wall: float = 0.0  # from the start to the last extraction (the part workers share)
+    peak_rss: dict[str, int] = field(default_factory=dict)  # this process's peak RSS (bytes) after each step
+
+    def mark_rss(self, step: str) -> None:
+        try:
+            import resource
+
+            self.peak_rss[step] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        except (ImportError, OSError):  # pragma: no cover - not Unix
+            pass
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"seconds": dict(self.seconds), "documents": self.documents, "tokens": self.tokens,
+                "extracted": self.extracted, "reused": self.reused, "dropped": self.dropped,
+                "workers": self.workers, "wall": self.wall, "extraction_wall": self.extraction_wall,
+                "peak_rss": dict(self.peak_rss)}
 
 
 @dataclass
@@ -25,11 +81,218 @@ class BuildResult:
     graph: KnowledgeGraph
     problems: list[Problem] = field(default_factory=list)
     outputs: dict[str, Path] = field(default_factory=dict)
+    stats: BuildStats = field(default_factory=BuildStats)
+
+
+class _Clock:
+    """Adds the time spent in ``with clock("stage"):`` blocks to ``stats.seconds``."""
+
+    def __init__(self, stats: BuildStats):
+        self.stats = stats
+
+    def __call__(self, stage: str) -> _Timer:
+        return _Timer(self.stats.seconds, stage)
+
+
+class _Timer:
+    __slots__ = ("seconds", "stage", "start")
+
+    def __init__(self, seconds: dict[str, float], stage: str):
+        self.seconds, self.stage = seconds, stage
+
+    def __enter__(self) -> None:
+        self.start = time.perf_counter()
+
+    def __exit__(self, *exc) -> None:
+        self.seconds[self.stage] = self.seconds.get(self.stage, 0.0) + time.perf_counter() - self.start
+
+
+# --------------------------------------------------------------------------- the unit of work
+
+# One pipeline per process and model, loaded on first use (worker processes, Dask workers).
+_PIPELINES: dict[str, tuple[Any, Extractor]] = {}
+_PIPELINE_LOCK = threading.Lock()
+
+
+def worker_pipeline(model: str = DEFAULT_MODEL) -> tuple[Any, Extractor]:
+    """The spaCy pipeline and extractor of this process for ``model``, loaded once."""
+    with _PIPELINE_LOCK:
+        if model not in _PIPELINES:
+            lexicon = load_lexicon()
+            nlp = load_pipeline(model, lexicon)
+            _PIPELINES[model] = (nlp, Extractor(nlp.vocab, lexicon))
+        return _PIPELINES[model]
+
+
+@dataclass
+class ChunkResult:
+    """What a worker sends back for a list of documents: per document (mentions, claims,
+    tokens), in the order given, and the seconds it spent parsing and extracting."""
+
+    items: list[tuple[list[Mention], list[Claim], int]]
+    nlp: float
+    extract: float
+    version: str
+
+
+def extract_chunk(documents: list[Document], model: str = DEFAULT_MODEL) -> ChunkResult:
+    """Parse and extract ``documents`` with this process's pipeline (the task of a worker)."""
+    nlp, extractor = worker_pipeline(model)
+    items, t_nlp, t_extract = [], 0.0, 0.0
+    with _PIPELINE_LOCK:  # one pipeline per process: threads of one process take turns
+        stream = parse(nlp, documents)
+        while True:
+            start = time.perf_counter()
+            try:
+                document, doc = next(stream)
+            except StopIteration:
+                t_nlp += time.perf_counter() - start
+                break
+            middle = time.perf_counter()
+            extraction = extractor(document, doc)
+            items.append((extraction.mentions, extraction.claims, len(doc)))
+            t_nlp += middle - start
+            t_extract += time.perf_counter() - middle
+    return ChunkResult(items, t_nlp, t_extract, extractor_version(model))
+
+
+# --------------------------------------------------------------------------- engines
+
+# An engine takes (position, document) pairs and yields (position, mentions, claims, tokens)
+# in any order; the caller puts the results back in document order.
+Work = Iterator[tuple[int, Document]]
+Done = Iterator[tuple[int, list[Mention], list[Claim], int]]
+
+
+def _chunks(work: Work, size: int) -> Iterator[tuple[list[int], list[Document]]]:
+    positions, documents = [], []
+    for position, document in work:
+        positions.append(position)
+        documents.append(document)
+        if len(documents) == size:
+            yield positions, documents
+            positions, documents = [], []
+    if documents:
+        yield positions, documents
+
+
+def _local_engine(model: str, clock: _Clock, stats: BuildStats) -> Callable[[Work], Done]:
+    """Parse and extract in this process, streaming through one ``nlp.pipe``."""
+
+    def run(work: Work) -> Done:
+        first = next(work, None)
+        if first is None:  # everything came from the cache: no need for spaCy
+            return
+        with clock("load"):
+            nlp, extractor = worker_pipeline(model)
+        work = itertools.chain([first], work)
+        order: deque[int] = deque()
+
+        def documents() -> Iterator[Document]:
+            for position, document in work:
+                order.append(position)
+                yield document
+
+        stream = parse(nlp, documents())
+        seconds = stats.seconds
+        while True:
+            before = seconds["read"] + seconds["cache"]
+            start = time.perf_counter()
+            try:
+                document, doc = next(stream)
+            except StopIteration:
+                seconds["nlp"] += time.perf_counter() - start - (seconds["read"] + seconds["cache"] - before)
+                return
+            middle = time.perf_counter()
+            seconds["nlp"] += middle - start - (seconds["read"] + seconds["cache"] - before)
+            extraction = extractor(document, doc)
+            seconds["extract"] += time.perf_counter() - middle
+            yield order.popleft(), extraction.mentions, extraction.claims, len(doc)
+
+    return run
+
+
+def _check_version(result: ChunkResult, expected: str) -> None:
+    if result.version != expected:
+        raise RuntimeError("a worker runs another version of kg, its lexicon or its model "
+                           f"({result.version[:12]} != {expected[:12]}); install the same everywhere")
+
+
+def _process_engine(model: str, workers: int, stats: BuildStats, version: str) -> Callable[[Work], Done]:
+    """Parse and extract in ``workers`` processes, each with its own pipeline.
+
+    Where processes can be forked, the pipeline is loaded once here and inherited by the
+    workers; elsewhere each worker loads it on its first task. At most ``4 * workers`` chunks
+    are in flight, so documents are read only as fast as they are processed.
+    """
+    import multiprocessing
+
+    def run(work: Work) -> Done:
+        first = next(work, None)
+        if first is None:
+            return
+        work = itertools.chain([first], work)
+        if "fork" in multiprocessing.get_all_start_methods():
+            with _Clock(stats)("load"):
+                worker_pipeline(model)
+            context = multiprocessing.get_context("fork")
+        else:  # pragma: no cover - macOS/Windows
+            context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            pending: dict[Future, list[int]] = {}
+            chunks = _chunks(work, CHUNK)
+            exhausted = False
+            while pending or not exhausted:
+                while not exhausted and len(pending) < 4 * workers:
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        exhausted = True
+                    else:
+                        pending[pool.submit(extract_chunk, chunk[1], model)] = chunk[0]
+                if not pending:
+                    break
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    positions = pending.pop(future)
+                    result = future.result()
+                    _check_version(result, version)
+                    stats.seconds["nlp"] += result.nlp
+                    stats.seconds["extract"] += result.extract
+                    for position, (mentions, claims, tokens) in zip(positions, result.items):
+                        yield position, mentions, claims, tokens
+
+    return run
+
+
+def _dask_engine(model: str, dask: Any, stats: BuildStats, version: str) -> Callable[[Work], Done]:
+    from kg.distributed import run_chunks
+
+    def run(work: Work) -> Done:
+        for positions, result in run_chunks(_chunks(work, CHUNK), dask, model):
+            _check_version(result, version)
+            stats.seconds["nlp"] += result.nlp
+            stats.seconds["extract"] += result.extract
+            for position, (mentions, claims, tokens) in zip(positions, result.items):
+                yield position, mentions, claims, tokens
+
+    return run
+
+
+# --------------------------------------------------------------------------- extract_graph
 
 
 def _documents(items: Iterable[Document | Problem], problems: list[Problem],
-               on_problem: Callable[[Problem], None], on_document: Callable[[Document], None]) -> Iterator[Document]:
-    for item in items:
+               on_problem: Callable[[Problem], None], on_document: Callable[[Document], None],
+               clock: _Clock | None = None) -> Iterator[Document]:
+    iterator = iter(items)
+    while True:
+        if clock is None:
+            item = next(iterator, None)
+        else:
+            with clock("read"):
+                item = next(iterator, None)
+        if item is None:
+            return
         if isinstance(item, Problem):
             problems.append(item)
             on_problem(item)
@@ -40,48 +303,139 @@ def _documents(items: Iterable[Document | Problem], problems: list[Problem],
 
 def extract_graph(paths: Iterable[str | Path], model: str = DEFAULT_MODEL,
                   on_problem: Callable[[Problem], None] = lambda p: None,
-                  on_document: Callable[[Document], None] = lambda d: None) -> tuple[KnowledgeGraph, list[Problem]]:
-    """Read, parse, extract and resolve; nothing is written."""
+                  on_document: Callable[[Document], None] = lambda d: None, *,
+                  workers: int = 1, dask: Any = None, cache_dir: str | Path | None = None,
+                  stats: BuildStats | None = None,
+                  max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[KnowledgeGraph, list[Problem]]:
+    """Read, parse, extract and resolve; nothing is written but the cache.
+
+    ``workers``: processes that parse and extract (1: this one). ``dask``: a Dask scheduler
+    address (``tcp://host:8786``) or ``distributed.Client`` to parse and extract on instead.
+    ``cache_dir``: reuse and keep the extraction of each document there (``kg.cache``).
+    ``stats``: filled with counts and the time of each stage.
+    ``max_bytes``: larger files are skipped with a Problem.
+    Paths are read in sorted order, so the order they are given in changes nothing.
+    """
+    stats = stats if stats is not None else BuildStats()
+    start = time.perf_counter()
+    clock = _Clock(stats)
     lexicon = load_lexicon()
-    nlp = load_pipeline(model, lexicon)
-    extractor = Extractor(nlp.vocab, lexicon)
+    version = extractor_version(model) if (cache_dir is not None or workers > 1 or dask is not None) else ""
+    if dask is not None:
+        engine = _dask_engine(model, dask, stats, version)
+        stats.workers = 0
+    elif workers > 1:
+        engine = _process_engine(model, workers, stats, version)
+        stats.workers = workers
+    else:
+        engine = _local_engine(model, clock, stats)
+        stats.workers = 1
+    cache = ExtractionCache(cache_dir) if cache_dir is not None else None
     problems: list[Problem] = []
-    documents: list[Document] = []
-    mentions: list[Mention] = []
-    claims: list[Claim] = []
-    stream = _documents(read_documents(paths), problems, on_problem, on_document)
-    for document, doc in parse(nlp, stream):
-        extraction = extractor(document, doc)
-        documents.append(document)
-        mentions.extend(extraction.mentions)
-        claims.extend(extraction.claims)
-    graph = resolve(documents, mentions, claims, lexicon)
+    documents: list[Document] = []  # metadata only: the text is dropped once extracted
+    found: list[tuple[list[Mention], list[Claim]] | None] = []
+    keys: list[str] = []
+    try:
+        def work() -> Work:
+            for document in _documents(read_documents(sorted(paths, key=str), max_bytes), problems,
+                                       on_problem, on_document, clock):
+                position = len(documents)
+                documents.append(replace(document, text=""))
+                found.append(None)
+                if cache is not None:
+                    with clock("cache"):
+                        key = document_key(document, version)
+                        keys.append(key)
+                        hit = cache.get(key, document)
+                    if hit is not None:
+                        extraction, tokens = hit
+                        found[position] = (extraction.mentions, extraction.claims)
+                        stats.tokens += tokens
+                        stats.reused += 1
+                        continue
+                yield position, document
+
+        for position, mentions, claims, tokens in engine(work()):
+            found[position] = (mentions, claims)
+            stats.tokens += tokens
+            stats.extracted += 1
+            if cache is not None:
+                with clock("cache"):
+                    cache.put(keys[position], Extraction(documents[position], mentions, claims), tokens)
+        if cache is not None:
+            with clock("cache"):
+                stats.dropped = cache.finish()
+    finally:
+        if cache is not None:
+            cache.close()
+    stats.documents = len(documents)
+    stats.extraction_wall = time.perf_counter() - start
+    stats.mark_rss("extract")
+    with clock("resolve"):
+        mentions = [m for item in found for m in item[0]]
+        claims = [c for item in found for c in item[1]]
+        del found
+        graph = resolve(documents, mentions, claims, lexicon)
+    stats.mark_rss("resolve")
+    stats.wall += time.perf_counter() - start
     return graph, problems
 
+
+# --------------------------------------------------------------------------- outputs
 
 OUTPUTS = {"turtle": "graph.ttl", "json-ld": "graph.jsonld", "html": "graph.html"}
 
 
-def write_outputs(graph: KnowledgeGraph, out_dir: str | Path) -> dict[str, Path]:
+def write_outputs(graph: KnowledgeGraph, out_dir: str | Path, stats: BuildStats | None = None, *,
+                  max_nodes: int | None = None) -> dict[str, Path]:
     """graph.ttl, graph.jsonld and graph.html in ``out_dir``.
+
+    ``max_nodes``: graph.html draws at most this many nodes, the most connected
+    (default ``kg.render.DEFAULT_MAX_NODES``); the Turtle and JSON-LD keep everything.
 
     All three are rendered in memory before any is written, and each is written to a
     temporary file and renamed: a failure leaves the previous set whole.
     """
-    rdf = to_rdf(graph)
-    contents = {fmt: serialize(rdf, fmt) for fmt in ("turtle", "json-ld")}
-    contents["html"] = html_page(graph)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    for fmt, name in OUTPUTS.items():
-        write_atomic(out / name, contents[fmt])
+    stats = stats if stats is not None else BuildStats()
+    clock = _Clock(stats)
+    start = time.perf_counter()
+    with clock("rdf"):
+        rdf = to_rdf(graph)
+        contents = {fmt: serialize(rdf, fmt) for fmt in ("turtle", "json-ld")}
+        del rdf
+    stats.mark_rss("rdf")
+    with clock("html"):
+        contents["html"] = html_page(graph) if max_nodes is None else html_page(graph, max_nodes)
+    stats.mark_rss("html")
+    with clock("write"):
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        write_atomic_all({out / name: contents[fmt] for fmt, name in OUTPUTS.items()})
+    stats.wall += time.perf_counter() - start
     return {fmt: out / name for fmt, name in OUTPUTS.items()}
 
 
 def build(paths: Iterable[str | Path], out_dir: str | Path, model: str = DEFAULT_MODEL,
           on_problem: Callable[[Problem], None] = lambda p: None,
-          on_document: Callable[[Document], None] = lambda d: None) -> BuildResult:
-    """Everything ``kg build`` does, without the printing."""
-    graph, problems = extract_graph(paths, model, on_problem, on_document)
-    outputs = write_outputs(graph, out_dir)
-    return BuildResult(graph, problems, outputs)
+          on_document: Callable[[Document], None] = lambda d: None, *,
+          workers: int = 1, dask: Any = None, cache: bool = True,
+          max_bytes: int = DEFAULT_MAX_BYTES, max_nodes: int | None = None) -> BuildResult:
+    """Everything ``kg build`` does, without the printing.
+
+    With ``cache`` (the default) the extraction of each document is kept beside the output
+    (``kg.cache.cache_dir_for(out_dir)``) and reused by the next build.
+    """
+    stats = BuildStats()
+    graph, problems = extract_graph(paths, model, on_problem, on_document, workers=workers, dask=dask,
+                                    cache_dir=cache_dir_for(out_dir) if cache else None, stats=stats,
+                                    max_bytes=max_bytes)
+    outputs = write_outputs(graph, out_dir, stats, max_nodes=max_nodes)
+    return BuildResult(graph, problems, outputs, stats)
+
+
+def default_workers() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1

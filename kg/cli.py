@@ -8,9 +8,11 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from kg.ingest import DEFAULT_MAX_BYTES
 from kg.nlp import DEFAULT_MODEL
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -22,13 +24,9 @@ PROGRESS_THRESHOLD = 5  # more files than this get a progress bar
 
 
 def _count_files(paths: list[Path]) -> int:
-    total = 0
-    for path in paths:
-        if path.is_dir():
-            total += sum(1 for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
-        else:
-            total += 1
-    return total
+    from kg.ingest import count_files  # walks iteratively: any depth, symlink loops end
+
+    return count_files(paths)
 
 
 @app.command()
@@ -36,10 +34,21 @@ def build(
     paths: Optional[list[Path]] = typer.Argument(None, help="Files or folders of articles (default: input/)."),
     out_dir: Path = typer.Option(Path("output"), "--out", "-o", help="Where graph.ttl, graph.jsonld, graph.html go."),
     model: str = typer.Option(DEFAULT_MODEL, "--model", help="An installed spaCy pipeline."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Processes that parse and extract."),
+    dask: Optional[str] = typer.Option(None, "--dask", help="Parse and extract on the Dask cluster at this scheduler address."),
+    cache: bool = typer.Option(True, "--cache/--no-cache", help="Reuse the extraction of unchanged articles (kept beside --out)."),
+    stats_file: Optional[Path] = typer.Option(None, "--stats", help="Write counts and the seconds of each stage as JSON."),
+    max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", min=1, help="Skip files larger than this many bytes."),
+    max_nodes: Optional[int] = typer.Option(None, "--max-nodes", min=1,
+                                            help="graph.html draws at most this many nodes, the most connected "
+                                                 "(default 2000); graph.ttl keeps them all."),
 ) -> None:
     """Extract the graph from articles and write Turtle, JSON-LD and an HTML view."""
-    from kg.build import extract_graph, write_outputs
+    from kg.build import BuildStats, extract_graph, write_outputs
+    from kg.cache import cache_dir_for
     from kg.graph import summary
+
+    stats = BuildStats()
 
     paths = paths or [Path("input")]
     files = _count_files(paths)
@@ -50,25 +59,57 @@ def build(
 
         def on_problem(problem) -> None:
             problems.append(problem)
-            progress.console.print(f"[yellow]skipped[/] {problem}", markup=True, highlight=False, soft_wrap=True)
+            progress.console.print(f"[yellow]skipped[/] {escape(str(problem))}", markup=True, highlight=False, soft_wrap=True)
             progress.advance(task)
 
         try:
-            graph, _ = extract_graph(paths, model, on_problem=on_problem, on_document=lambda d: progress.advance(task))
-        except ValueError as error:
-            err.print(f"kg build: {error}")
+            graph, _ = extract_graph(paths, model, on_problem=on_problem, on_document=lambda d: progress.advance(task),
+                                     workers=workers, dask=dask, stats=stats,
+                                     cache_dir=cache_dir_for(out_dir) if cache else None, max_bytes=max_bytes)
+        except (ValueError, OSError, RuntimeError) as error:
+            err.print(f"kg build: {error}", markup=False)
             raise typer.Exit(2) from None
     read = len(graph.documents)
     out.print(f"Read {read} document(s), skipped {len(problems)}.")
     if read == 0:
-        err.print(f"kg build: no article could be read; {out_dir} left as it was")
+        err.print(f"kg build: no article could be read; {out_dir} left as it was", markup=False)
         raise typer.Exit(1)
-    outputs = write_outputs(graph, out_dir)
+    try:
+        outputs = write_outputs(graph, out_dir, stats, max_nodes=max_nodes)
+    except OSError as error:  # the previous outputs are left as they were (kg.atomic)
+        err.print(f"kg build: cannot write {out_dir}: {error.strerror or error}", markup=False)
+        raise typer.Exit(1) from None
+    if stats.reused:
+        out.print(f"Reused the extraction of {stats.reused} unchanged document(s), extracted {stats.extracted}.")
+    if stats_file is not None:
+        import json
+
+        stats_file.write_text(json.dumps(stats.as_dict(), indent=2) + "\n", encoding="utf-8")
     counts = summary(graph)
     _print_counts("Nodes", counts["nodes"])
     _print_counts("Relations", counts["relations"])
     for path in outputs.values():
-        out.print(f"wrote {path}")
+        out.print(f"wrote {path}", markup=False)
+
+
+@app.command()
+def push(
+    graph: Path = typer.Argument(..., help="A built graph (graph.ttl, .nt or .jsonld)."),
+    endpoint: str = typer.Option(..., "--endpoint", help="The store's Graph Store Protocol URL, e.g. http://host:7878/store."),
+    graph_iri: Optional[str] = typer.Option(None, "--graph", help="Load into this named graph (default: the default graph)."),
+    append: bool = typer.Option(False, "--append", help="Add to the graph (POST) instead of replacing it (PUT)."),
+    user: Optional[str] = typer.Option(None, "--user", help="NAME:PASSWORD for HTTP basic authentication."),
+) -> None:
+    """Load a graph into a SPARQL store through the SPARQL 1.1 Graph Store HTTP Protocol."""
+    from kg.push import PushError
+    from kg.push import push as push_graph
+
+    try:
+        result = push_graph(graph, endpoint, graph_iri, append=append, user=user)
+    except PushError as error:
+        err.print(f"kg push: {error}")
+        raise typer.Exit(1) from None
+    out.print(f"{result.method} {result.url}: HTTP {result.status}, {result.bytes} bytes")
 
 
 def _print_counts(title: str, counts: dict) -> None:
@@ -88,14 +129,14 @@ def query(
     actor: Optional[str] = typer.Option(None, "--actor", help="Bind ?name to this actor name (as a value, never spliced)."),
 ) -> None:
     """Run a SPARQL 1.1 query over a built graph."""
-    from kg.query import format_result, load_graph, run_query
+    from kg.query import format_result, load_store, run_query
 
     if (sparql is None) == (file is None):
         err.print("kg query: give either a QUERY or --file Q.rq")
         raise typer.Exit(2)
     try:
         text = file.read_text(encoding="utf-8") if file else _query_text(sparql)
-        result = run_query(load_graph(graph), text, {"name": actor} if actor is not None else None)
+        result = run_query(load_store(graph), text, {"name": actor} if actor is not None else None)
         sys.stdout.write(format_result(result, fmt))
     except (ValueError, FileNotFoundError, OSError) as error:
         err.print(f"kg query: {error}")
@@ -112,6 +153,48 @@ def _query_text(argument: str) -> str:
     if any(c.isspace() for c in argument.strip()) or "{" in argument:
         return argument
     return load_query(argument)
+
+
+@app.command()
+def serve(
+    path: Path = typer.Argument(Path("output"), help="A graph file, or a kg build output directory (graph.ttl, graph.html)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port (0: any free port)."),
+    timeout: float = typer.Option(10.0, "--timeout", min=0.1, help="Seconds a query may run before it is stopped."),
+    max_rows: int = typer.Option(10_000, "--max-rows", min=1, help="Most rows (or triples) a query may return."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Query processes, each holding the graph."),
+) -> None:
+    """Serve the graph read-only: SPARQL 1.1 at /sparql, the viewer at /, a query page at /query."""
+    from kg.serve import WorkerError
+    from kg.serve import serve as run_server
+
+    try:
+        run_server(path, host, port, timeout=timeout, max_rows=max_rows, workers=workers,
+                   announce=lambda line: print(line, flush=True))
+    except (FileNotFoundError, ValueError, WorkerError, OSError) as error:
+        err.print(f"kg serve: {error}", markup=False)
+        raise typer.Exit(2) from None
+
+
+@app.command("export")
+def export_graph(
+    graph: Path = typer.Argument(..., help="A built graph (graph.ttl, .jsonld or .nt)."),
+    fmt: str = typer.Option(..., "--format", "-f", help="ttl, nt, nq, jsonld, graphml, gexf or csv."),
+    out_file: Optional[Path] = typer.Option(None, "--out", "-o", help="Write here (default: standard output)."),
+    graph_iri: Optional[str] = typer.Option(None, "--graph", help="The named graph of nq output."),
+) -> None:
+    """Write the graph as Turtle, N-Triples, N-Quads, JSON-LD, GraphML/GEXF (Gephi) or a CSV edge list."""
+    from kg.export import DEFAULT_GRAPH_IRI, export
+
+    try:
+        result = export(graph, fmt, out_file, graph_iri or DEFAULT_GRAPH_IRI)
+    except (ValueError, FileNotFoundError, OSError) as error:
+        err.print(f"kg export: {error}", markup=False)
+        raise typer.Exit(2) from None
+    if out_file is None:
+        sys.stdout.write(result)
+    else:
+        err.print(f"wrote {result}", markup=False)
 
 
 @app.command("eval")

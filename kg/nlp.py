@@ -66,30 +66,73 @@ def load_pipeline(model: str = DEFAULT_MODEL, lexicon: Lexicon | None = None) ->
     config = {"overwrite_ents": True, "phrase_matcher_attr": "ORTH"}
     where = {"before": "ner"} if "ner" in nlp.pipe_names else {}
     ruler = nlp.add_pipe("entity_ruler", name="kg_lexicon_ruler", config=config, **where)
-    ruler.add_patterns(ruler_patterns(lexicon))
+    # Phrase patterns match on ORTH: the tokenizer alone makes them (spaCy would run every
+    # component before the ruler over each of the ~2,600 patterns, ~1.2 s per process).
+    with nlp.select_pipes(disable=nlp.pipe_names):
+        ruler.add_patterns(ruler_patterns(lexicon))
     return nlp
 
 
-def lines(text: str) -> list[str]:
-    """The text cut after each run of line breaks; joined again they give the text back.
+# A longer line is cut at sentence ends: spaCy refuses a text over nlp.max_length (1,000,000),
+# and the memory of nlp.pipe grows with the longest piece of a batch (a 3 MB line cut into
+# 100,000-character pieces peaks at 8.3 GB, into 2,000-character ones at 1.1 GB, like paragraphs).
+MAX_LINE_CHARS = 2_000
+
+# A sentence end where a long line may be cut: a lowercase word of two or more letters, a
+# capitalised one of five or more, or a number ("government.", "Syria.", "2018."; not "Mr.",
+# "Gen.", "U.S.", "No. 5") and its closing quotes or brackets, the spaces after it, then an
+# uppercase letter, maybe after an opening quote. Missing a sentence end costs nothing.
+_SENTENCE_END = re.compile(r"(?:\b[a-z][a-z]+|\b[A-Z][a-z]{4,}|\b\d\d+)[.!?]+[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z])")
+_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
+
+
+def lines(text: str, limit: int = MAX_LINE_CHARS) -> list[str]:
+    r"""The text cut after each run of line breaks; joined again they give the text back.
+
+    A line longer than ``limit`` characters is cut further, after the last sentence end that
+    keeps a piece within the limit (after the last space when a stretch has no sentence end,
+    anywhere only when it has no space), so a sentence is never cut in two.
 
     >>> lines("Headline\n\nFirst paragraph.\nSecond.")
     ['Headline\n\n', 'First paragraph.\n', 'Second.']
+    >>> lines("Russia backs Syria. Turkey opposes the offensive.", limit=30)
+    ['Russia backs Syria. ', 'Turkey opposes the offensive.']
     """
-    return [m.group(0) for m in re.finditer(r"[^\n]*\n*", text) if m.group(0)]
+    pieces = []
+    for match in re.finditer(r"[^\n]*\n*", text):
+        line = match.group(0)
+        if len(line) <= limit:
+            if line:
+                pieces.append(line)
+            continue
+        ends = [m.end() for m in _SENTENCE_END.finditer(line)]
+        start, i = 0, 0
+        while len(line) - start > limit:
+            while i < len(ends) and ends[i] <= start + limit:
+                i += 1
+            cut = ends[i - 1] if i and ends[i - 1] > start else 0
+            if not cut:
+                space = _LAST_SPACE.match(line, start, start + limit)
+                cut = space.end() if space else start + limit
+            pieces.append(line[start:cut])
+            start = cut
+        pieces.append(line[start:])
+    return pieces
 
 
-def parse(nlp: Language, documents: Iterable[Document], batch_size: int = 64, n_process: int = 1) -> Iterator[tuple[Document, Doc]]:
+def parse(nlp: Language, documents: Iterable[Document], batch_size: int = 256, n_process: int = 1) -> Iterator[tuple[Document, Doc]]:
     """Stream documents through ``nlp.pipe``; never holds more than a batch of Docs.
 
     Each line is parsed on its own, so a headline, a caption or a paragraph never runs into the
     next sentence (presetting sentence starts instead makes the parser cut sentences into
     pieces), then the lines are joined into one Doc whose text is the document's text.
+    ``batch_size`` lines go through the pipeline at a time: the Docs are the same for any size,
+    and 256 takes about 5% less time than 64 on news text.
     """
 
     def pieces():
         for document in documents:
-            parts = lines(document.text)
+            parts = lines(document.text, min(MAX_LINE_CHARS, nlp.max_length))
             for number, part in enumerate(parts):
                 yield part, (document, number == len(parts) - 1)
 

@@ -242,3 +242,117 @@ def test_load_graph_missing_file(tmp_path):
 def test_bound_literal_is_a_plain_string(graph):
     result = run_query(graph, "SELECT ?x WHERE { ?x rdfs:label ?name }", {"name": Literal("Russia")})
     assert result.rows == [(str(KGR["country/russia"]),)]
+
+
+# --------------------------------------------------------------------------- engines
+
+
+import pyoxigraph as ox  # noqa: E402
+
+from kg.query import (  # noqa: E402
+    DEFAULT_ENGINE,
+    ENGINES,
+    bind_values,
+    load_store,
+    query_form,
+    sparql_keywords,
+    to_store,
+)
+
+
+def test_oxigraph_is_the_default_engine():
+    assert DEFAULT_ENGINE == "oxigraph" and set(ENGINES) == {"oxigraph", "rdflib"}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_QUERIES))
+def test_both_engines_give_the_same_rows(graph, name):
+    bindings = {"name": "Turkey"} if name == "actor" else None
+    oxigraph = run_query(graph, load_query(name), bindings)
+    rdflib = run_query(graph, load_query(name), bindings, engine="rdflib")
+    assert oxigraph.variables == rdflib.variables
+    assert oxigraph.rows == rdflib.rows and oxigraph.rows
+    assert format_result(oxigraph, "json") == format_result(rdflib, "json")
+
+
+def test_a_store_can_be_queried_many_times(graph):
+    store = to_store(graph)
+    assert len(store) == len(graph)
+    assert run_query(store, load_query("backs")).rows == run_query(graph, load_query("backs")).rows
+    with pytest.raises(ValueError, match="rdflib Graph"):
+        run_query(store, "ASK {}", engine="rdflib")
+    with pytest.raises(ValueError, match="unknown SPARQL engine"):
+        run_query(graph, "ASK {}", engine="jena")
+
+
+@pytest.mark.parametrize("name,fmt", [("graph.ttl", "turtle"), ("graph.jsonld", "json-ld"), ("graph.nt", "nt")])
+def test_load_store_reads_what_load_graph_reads(tmp_path, graph, name, fmt):
+    path = tmp_path / name
+    path.write_text(serialize(graph, fmt), encoding="utf-8")
+    store = load_store(path)
+    assert len(store) == len(graph)
+    assert run_query(store, load_query("evidence")).rows == run_query(graph, load_query("evidence")).rows
+
+
+def test_load_store_merges_quads_into_the_default_graph(tmp_path, graph):
+    lines = serialize(graph, "nt").splitlines()
+    quads = [line[:-1] + "<https://example.org/g1> ." for line in lines] + [line[:-1] + "<https://example.org/g2> ." for line in lines]
+    path = tmp_path / "graph.nq"
+    path.write_text("\n".join(quads) + "\n", encoding="utf-8")
+    assert len(load_store(path)) == len(graph)
+
+
+def test_load_store_errors_name_the_file(tmp_path):
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("this is <not turtle", encoding="utf-8")
+    with pytest.raises(ValueError, match="broken.ttl"):
+        load_store(broken)
+    with pytest.raises(ValueError, match="graph.xyz"):
+        load_store(tmp_path / "graph.xyz")
+    with pytest.raises(FileNotFoundError, match="missing.ttl"):
+        load_store(tmp_path / "missing.ttl")
+
+
+def test_bind_values_never_touches_strings_iris_or_comments():
+    sparql = 'SELECT ?x WHERE { ?x rdfs:label ?name. FILTER(?name2 != "?name") } # ?name\n'
+    bound = bind_values(sparql, {"name": TRICKY})
+    assert bound.count('"?name"') == 1 and "# ?name" in bound and "?name2" in bound
+    assert '?x rdfs:label "The \\"Free\\" {Army} } UNION { ?actor ?p ?o } #".' in bound
+    with pytest.raises(ValueError, match="blank node"):
+        from rdflib import BNode
+
+        bind_values(sparql, {"name": BNode()})
+
+
+def test_bindings_on_oxigraph_keep_rdflib_semantics(graph):
+    # a projected variable (Oxigraph's substitutions), BOUND() (a VALUES block), an IRI value
+    projected = run_query(graph, "SELECT ?x ?name WHERE { ?x rdfs:label ?name }", {"name": "Russia"})
+    assert projected.rows == [(str(KGR["country/russia"]), "Russia")]
+    bound = run_query(graph, "SELECT ?x WHERE { ?x rdfs:label ?l FILTER(BOUND(?name) && ?l = ?name) }", {"name": "Turkey"})
+    assert bound.rows == [(str(KGR["country/turkey"]),)]
+    by_iri = run_query(graph, "SELECT ?l WHERE { ?who rdfs:label ?l }", {"who": KGR["person/erdogan"]})
+    assert by_iri.rows == [("Recep Tayyip Erdogan",)]
+    for engine in ENGINES:
+        construct = run_query(graph, "CONSTRUCT { ?x kg:named ?name } WHERE { ?x rdfs:label ?name }",
+                              {"name": "Turkey"}, engine=engine)
+        assert len(construct.graph) == 1, engine
+
+
+def test_invalid_sparql_with_bindings_reports_the_users_text(graph):
+    with pytest.raises(ValueError, match="invalid SPARQL"):
+        run_query(graph, "SELEKT ?x WHERE { ?x rdfs:label ?name", {"name": "x"})
+
+
+def test_query_form_and_keywords():
+    assert query_form("PREFIX kg: <https://w3id.org/kg/ontology#>\n# INSERT\nask { ?s kg:backs ?o }") == "ASK"
+    assert query_form("BASE <http://e/> PREFIX : <http://e/#> DELETE WHERE { ?s ?p ?o }") == "DELETE"
+    assert query_form("# nothing") is None
+    assert "SERVICE" in sparql_keywords("SELECT * { SERVICE <http://e/s> { ?s ?p ?o } }")
+    assert "SERVICE" not in sparql_keywords('SELECT * { ?s ?p "SERVICE" . ?s ex:SERVICE ?o }')
+
+
+def test_oxigraph_literals_keep_their_datatype_and_language(graph):
+    store = to_store(graph)
+    store.add(ox.Quad(ox.NamedNode(str(KGR["country/turkey"])), ox.NamedNode(str(KG.motto)), ox.Literal("Yurtta", language="tr")))
+    result = run_query(store, "SELECT ?m ?d WHERE { ?x kg:motto ?m . <%s> schema:datePublished ?d }" % KGR["document/doc-1"])
+    motto, date = result.terms[0]
+    assert motto.language == "tr" and str(date) == "2020-02-17" and str(date.datatype).endswith("#date")

@@ -1,0 +1,232 @@
+"""``kg export``: a built graph in the formats other tools load.
+
+=========  =====================================================================================
+format     what
+=========  =====================================================================================
+ttl        Turtle, as ``kg build`` writes it (rdflib, sorted)
+jsonld     JSON-LD with the project prefixes as context, as ``kg build`` writes it
+nt         N-Triples, one triple a line, sorted (for triple stores' bulk loaders)
+nq         N-Quads: the same triples in one named graph (``--graph``, default
+           ``https://w3id.org/kg/resource/graph``), for loading beside other graphs
+graphml    GraphML for Gephi, yEd, networkx: a node per actor, agreement and event, an edge
+           per relation
+gexf       GEXF for Gephi: the same graph
+csv        an edge list with evidence: one row per sentence stating a relation
+=========  =====================================================================================
+
+GraphML and GEXF nodes carry ``label`` (the canonical name), ``kind`` (``Person``,
+``Country``, ``Organization``, ``ArmedGroup``, ``Agreement``, ``Event``), ``alt_labels`` (every
+other name, ``"; "``-joined) and ``iri``; edges carry ``relation`` (``backs``, ``opposes``,
+``attended``, ``agreed``, also as the edge ``label``), ``weight`` (the number of sentences
+stating it), ``modes`` and ``documents`` (how many articles). Documents and ``kg:Assertion``
+nodes are provenance, not nodes of this view; the CSV keeps them.
+
+The CSV columns: ``source, source_label, relation, target, target_label, mode, speaker,
+speaker_label, sentence, start_offset, end_offset, document, document_id, title, date, url,
+assertion`` (Gephi reads ``source``/``target`` as an edge list). A relation without an
+assertion node still gets one row, with the evidence columns empty.
+
+The graph is read with Oxigraph and assembled in Python with dictionaries (no SPARQL joins), so
+a graph of a million triples exports in seconds.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from kg.namespaces import KG, KGR, RDF, RDFS, SDO, SKOS
+
+__all__ = ["EXPORT_FORMATS", "DEFAULT_GRAPH_IRI", "GraphView", "read_view", "export", "export_text"]
+
+EXPORT_FORMATS = ("ttl", "nt", "nq", "jsonld", "graphml", "gexf", "csv")
+DEFAULT_GRAPH_IRI = str(KGR["graph"])
+
+NODE_KINDS = ("Person", "Country", "Organization", "ArmedGroup", "Agreement", "Event")
+RELATIONS = ("backs", "opposes", "attended", "agreed")
+CSV_COLUMNS = ["source", "source_label", "relation", "target", "target_label", "mode", "speaker", "speaker_label",
+               "sentence", "start_offset", "end_offset", "document", "document_id", "title", "date", "url",
+               "assertion"]
+
+
+@dataclass
+class GraphView:
+    """The node-and-edge view of a kg graph: entities, relations and the evidence for each."""
+
+    kinds: dict[str, str] = field(default_factory=dict)  # entity IRI -> kind
+    labels: dict[str, str] = field(default_factory=dict)  # any IRI -> rdfs:label
+    alt_labels: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    relations: set[tuple[str, str, str]] = field(default_factory=set)  # (subject, relation, object)
+    assertions: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    documents: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+
+    def evidence(self) -> dict[tuple[str, str, str], list[dict[str, str]]]:
+        """(subject, relation, object) -> its assertions, each with its document's fields."""
+        found: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
+        for iri, a in self.assertions.items():
+            if {"subject", "relation", "object"} <= a.keys():
+                found[(a["subject"], a["relation"], a["object"])].append({"assertion": iri, **a})
+        return found
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1]
+
+
+def read_view(store) -> GraphView:
+    """The :class:`GraphView` of an Oxigraph store holding a kg graph."""
+    import pyoxigraph as ox
+
+    view = GraphView()
+
+    def pairs(predicate):
+        for quad in store.quads_for_pattern(None, ox.NamedNode(str(predicate)), None):
+            yield quad.subject.value, quad.object
+
+    kinds = {str(KG[kind]): kind for kind in NODE_KINDS}
+    for subject, obj in pairs(RDF.type):
+        if isinstance(obj, ox.NamedNode) and obj.value in kinds:
+            view.kinds[subject] = kinds[obj.value]
+    for subject, obj in pairs(RDFS.label):
+        view.labels.setdefault(subject, obj.value)
+    for subject, obj in pairs(SKOS.altLabel):
+        view.alt_labels[subject].append(obj.value)
+    for relation in RELATIONS:
+        for subject, obj in pairs(KG[relation]):
+            view.relations.add((subject, relation, obj.value))
+    fields = {KG.subject: "subject", KG.object: "object", KG.speaker: "speaker", KG.source: "document",
+              KG.sentence: "sentence", KG.startOffset: "start_offset", KG.endOffset: "end_offset"}
+    for predicate, name in fields.items():
+        for subject, obj in pairs(predicate):
+            view.assertions[subject][name] = obj.value
+    for subject, obj in pairs(KG.relation):
+        view.assertions[subject]["relation"] = _local(obj.value)
+    for subject, obj in pairs(KG.mode):
+        view.assertions[subject]["mode"] = _local(obj.value)
+    doc_fields = {KG.documentId: "document_id", SDO.headline: "title", SDO.datePublished: "date", SDO.url: "url"}
+    for predicate, name in doc_fields.items():
+        for subject, obj in pairs(predicate):
+            view.documents[subject][name] = obj.value
+    return view
+
+
+# --------------------------------------------------------------------------- node-link formats
+
+
+def to_networkx(view: GraphView) -> nx.MultiDiGraph:
+    """A directed multigraph: a node per entity, an edge per distinct relation (keyed by it)."""
+    graph = nx.MultiDiGraph()
+    evidence = view.evidence()
+    nodes = set(view.kinds) | {s for s, _, _ in view.relations} | {o for _, _, o in view.relations}
+    for iri in sorted(nodes):
+        graph.add_node(iri, label=view.labels.get(iri, iri), kind=view.kinds.get(iri, ""),
+                       alt_labels="; ".join(sorted(set(view.alt_labels.get(iri, [])))), iri=iri)
+    for subject, relation, obj in sorted(view.relations):
+        stated = evidence.get((subject, relation, obj), [])
+        graph.add_edge(subject, obj, key=relation, id=f"{subject} {relation} {obj}", relation=relation,
+                       label=relation, weight=float(max(len(stated), 1)),
+                       modes=", ".join(sorted({a.get("mode", "") for a in stated} - {""})),
+                       documents=len({a.get("document") for a in stated} - {None}))
+    return graph
+
+
+def _graphml(view: GraphView) -> str:
+    out = io.BytesIO()
+    nx.write_graphml(to_networkx(view), out, encoding="utf-8", prettyprint=True, named_key_ids=True)
+    return out.getvalue().decode("utf-8")
+
+
+def _gexf(view: GraphView) -> str:
+    out = io.BytesIO()
+    nx.write_gexf(to_networkx(view), out, encoding="utf-8", prettyprint=True)
+    # Without the day it was written: the same graph always gives the same bytes.
+    return re.sub(r' lastmodifieddate="[^"]*"', "", out.getvalue().decode("utf-8"), count=1)
+
+
+def _csv(view: GraphView) -> str:
+    evidence = view.evidence()
+    rows = []
+    for subject, relation, obj in view.relations:
+        for a in evidence.get((subject, relation, obj)) or [{}]:
+            doc = view.documents.get(a.get("document", ""), {})
+            speaker = a.get("speaker", "")
+            rows.append({
+                "source": subject, "source_label": view.labels.get(subject, ""), "relation": relation,
+                "target": obj, "target_label": view.labels.get(obj, ""), "mode": a.get("mode", ""),
+                "speaker": speaker, "speaker_label": view.labels.get(speaker, "") if speaker else "",
+                "sentence": a.get("sentence", ""), "start_offset": a.get("start_offset", ""),
+                "end_offset": a.get("end_offset", ""), "document": a.get("document", ""),
+                "document_id": doc.get("document_id", ""), "title": doc.get("title", ""),
+                "date": doc.get("date", ""), "url": doc.get("url", ""), "assertion": a.get("assertion", ""),
+            })
+
+    def order(row):
+        start = row["start_offset"]
+        return (row["document_id"], int(start) if start.isdigit() else -1, row["source_label"], row["relation"],
+                row["target_label"], row["mode"], row["source"], row["target"], row["assertion"])
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(sorted(rows, key=order))
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- RDF formats
+
+
+def _quads(store, graph_iri: str | None) -> str:
+    """N-Triples (``graph_iri`` None) or N-Quads in ``graph_iri``: one statement a line, sorted."""
+    import pyoxigraph as ox
+
+    if graph_iri is None:
+        triples = [quad.triple for quad in store]
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    else:
+        graph = ox.NamedNode(graph_iri)
+        data = ox.serialize([ox.Quad(q.subject, q.predicate, q.object, graph) for q in store], format=ox.RdfFormat.N_QUADS)
+    lines = data.decode("utf-8").splitlines()
+    return "".join(line + "\n" for line in sorted(lines) if line.strip())
+
+
+def export_text(graph_path: str | Path, fmt: str, graph_iri: str = DEFAULT_GRAPH_IRI) -> str:
+    """The graph in ``graph_path`` as text in format ``fmt`` (one of :data:`EXPORT_FORMATS`).
+
+    Raises FileNotFoundError / ValueError (from loading) and ValueError for an unknown format.
+    """
+    fmt = fmt.lower()
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    if fmt in ("ttl", "jsonld"):
+        from kg.query import load_graph
+        from kg.rdf import serialize
+
+        return serialize(load_graph(graph_path), "turtle" if fmt == "ttl" else "json-ld")
+    from kg.query import load_store
+
+    store = load_store(graph_path)
+    if fmt in ("nt", "nq"):
+        if fmt == "nq":
+            import pyoxigraph as ox
+
+            ox.NamedNode(graph_iri)  # ValueError for a malformed IRI
+        return _quads(store, graph_iri if fmt == "nq" else None)
+    view = read_view(store)
+    return {"graphml": _graphml, "gexf": _gexf, "csv": _csv}[fmt](view)
+
+
+def export(graph_path: str | Path, fmt: str, out: str | Path | None = None,
+           graph_iri: str = DEFAULT_GRAPH_IRI) -> str | Path:
+    """Export to ``out`` (written atomically; returns the path) or return the text when ``out`` is None."""
+    text = export_text(graph_path, fmt, graph_iri)
+    if out is None:
+        return text
+    from kg.atomic import write_atomic
+
+    write_atomic(out, text)
+    return Path(out)
