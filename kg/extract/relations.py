@@ -422,26 +422,25 @@ def handle_relationship_noun(token: Token, ctx: Context) -> Iterator[Candidate]:
     if relation == RelationType.AGREED:
         yield from _party_to(token, ctx)
         return
-    if token.dep_ == "appos":
-        holders = actors_of(token.head, ctx.index, coordinated=False)
-    elif token.dep_ == "attr" and token.head.lemma_.lower() == "be":
-        holders = verb_subjects(token.head, ctx)
-    else:
-        return
+    holders = _described(token, ctx)
     others = [m for c in token.children if c.dep_ == "poss" for m in actors_of(c, ctx.index)]
     others += [m for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
                for p in c.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
     yield from _pairs(holders, relation, others, token, local=True)
 
 
+def _described(token: Token, ctx: Context) -> list[Found]:
+    """Who a noun describes: "Turkey, Azerbaijan's ally" (apposition) or "X is an ally" (predicate)."""
+    if token.dep_ == "appos":
+        return actors_of(token.head, ctx.index, coordinated=False)
+    if token.dep_ == "attr" and token.head.lemma_.lower() == "be":
+        return verb_subjects(token.head, ctx)
+    return []
+
+
 def _party_to(token: Token, ctx: Context) -> Iterator[Candidate]:
     """ "Iran, a signatory to the NPT", "X is a party to the accord": X agreed it."""
-    if token.dep_ == "appos":
-        holders = actors_of(token.head, ctx.index, coordinated=False)
-    elif token.dep_ == "attr" and token.head.lemma_.lower() == "be":
-        holders = verb_subjects(token.head, ctx)
-    else:
-        return
+    holders = _described(token, ctx)
     agreements = [m for c in token.children if c.dep_ == "prep" and c.lower_ in ("to", "of")
                   for p in c.children if p.dep_ == "pobj" for m in [ctx.index.at(p)]
                   if m is not None and m.kind == EntityKind.AGREEMENT]
