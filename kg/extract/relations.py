@@ -1,16 +1,17 @@
 """Relations between mentions, found from trigger words and the dependency parse.
 
-Trigger words come from ``ontology/lexicon/triggers.json`` and are matched with a
-spaCy ``Matcher``; each match's pattern name picks its handler in ``HANDLERS``.
+Trigger words come from ``ontology/lexicon/triggers.json`` and are matched with spaCy's
+``PhraseMatcher`` (one word) and ``Matcher`` (several tokens); each family (``build_triggers``)
+names its handler.
 A handler returns ``Candidate``s; ``kg.extract.extract`` then applies modality
 (negation, speech, future) and type constraints.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from spacy.matcher import Matcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Token
 
 from kg.extract.arguments import actors_of, conjuncts
@@ -582,57 +583,99 @@ def handle_agreement_parties(token: Token, ctx: Context) -> Iterator[Candidate]:
 
 @dataclass(frozen=True)
 class Trigger:
+    """A trigger family: what fires it and the handler it calls.
+
+    One-word triggers are ``words`` by token attribute ("LEMMA", "LOWER"), matched by a
+    ``PhraseMatcher`` on that attribute (a hash lookup per token, where a ``Matcher`` set
+    predicate is a Python call per token and pattern), then kept when the token's part of
+    speech is in ``pos`` and its dependency in ``dep`` (empty: any). Triggers of several
+    tokens are ``Matcher`` ``patterns`` (one per word rather than an "IN" set, for the same
+    reason); ``last_token``: the handler gets the match's last token.
+    """
+
     name: str
-    patterns: list[list[dict]]
     handler: Callable[[Token, Context], Iterator[Candidate]]
+    words: dict[str, list[str]] = field(default_factory=dict)
+    pos: frozenset[str] = frozenset()
+    dep: frozenset[str] = frozenset()
+    patterns: list[list[dict]] = field(default_factory=list)
+    last_token: bool = False
+
+    def fires_on(self, token: Token) -> bool:
+        return (not self.pos or token.pos_ in self.pos) and (not self.dep or token.dep_ in self.dep)
 
 
 def build_triggers(lexicon: Lexicon) -> list[Trigger]:
-    """The Matcher patterns, one family per handler, from the trigger lexicon."""
+    """The trigger families, one per handler, from the trigger lexicon."""
     t = lexicon.triggers
     heads = sorted(set(lexicon.heads["agreement_heads"]) | set(lexicon.heads["event_heads"]))
+    verb, noun = frozenset({"VERB"}), frozenset({"NOUN"})
     return [
-        Trigger("verb", [[{"LEMMA": {"IN": sorted(t["verbs"])}, "POS": {"IN": ["VERB", "ADV", "NOUN", "ADJ"]}}]], handle_verb),
-        Trigger("prep_verb", [[{"LEMMA": {"IN": sorted(t["prep_verbs"])}, "POS": "VERB"}]], handle_prep_verb),
-        Trigger("noun", [[{"LEMMA": {"IN": sorted(t["nouns"])}, "POS": "NOUN"}]], handle_noun),
-        Trigger("hyphen", [[{"ORTH": "-"}, {"LOWER": {"IN": sorted(t["hyphen_participles"])}}]], _last_token(handle_hyphen_participle)),
-        Trigger("stance", [[{"LOWER": {"IN": sorted(t["stance_prefixes"])}}, {"ORTH": "-"}, {"IS_ALPHA": True}]],
-                _last_token(handle_stance)),
-        Trigger("appeal", [[{"LEMMA": {"IN": sorted(t["appeal_verbs"])}, "POS": "VERB"}]], handle_appeal),
-        Trigger("accusation", [[{"LEMMA": {"IN": sorted(lexicon.modality["speech_verbs"])}, "POS": "VERB"}]],
-                handle_accusation),
-        Trigger("encounter", [[{"LEMMA": {"IN": sorted(t["encounter_verbs"])}, "POS": "VERB"}]], handle_encounter),
-        Trigger("at_event", [[{"LOWER": {"IN": ["at", "during"]}, "DEP": "prep"}]], handle_at_event),
-        Trigger("relationship_noun", [[{"LEMMA": {"IN": sorted(t["relationship_nouns"])}, "POS": "NOUN"}]],
-                handle_relationship_noun),
-        Trigger("reciprocal", [[{"LEMMA": {"IN": sorted(t["reciprocal_verbs"])}, "POS": "VERB"}]], handle_reciprocal),
-        Trigger("sidelines", [[{"LOWER": {"IN": sorted(SIDELINES)}}]], handle_sidelines),
-        Trigger("agreement", [[{"LOWER": {"IN": heads}}], [{"LEMMA": {"IN": heads}}]], handle_agreement_parties),
+        Trigger("verb", handle_verb, {"LEMMA": t["verbs"]}, frozenset({"VERB", "ADV", "NOUN", "ADJ"})),
+        Trigger("prep_verb", handle_prep_verb, {"LEMMA": t["prep_verbs"]}, verb),
+        Trigger("noun", handle_noun, {"LEMMA": t["nouns"]}, noun),
+        Trigger("hyphen", handle_hyphen_participle,
+                patterns=[[{"ORTH": "-"}, {"LOWER": word}] for word in sorted(t["hyphen_participles"])], last_token=True),
+        Trigger("stance", handle_stance,
+                patterns=[[{"LOWER": word}, {"ORTH": "-"}, {"IS_ALPHA": True}] for word in sorted(t["stance_prefixes"])],
+                last_token=True),
+        Trigger("appeal", handle_appeal, {"LEMMA": t["appeal_verbs"]}, verb),
+        Trigger("accusation", handle_accusation, {"LEMMA": lexicon.modality["speech_verbs"]}, verb),
+        Trigger("encounter", handle_encounter, {"LEMMA": t["encounter_verbs"]}, verb),
+        Trigger("at_event", handle_at_event, {"LOWER": ["at", "during"]}, dep=frozenset({"prep"})),
+        Trigger("relationship_noun", handle_relationship_noun, {"LEMMA": t["relationship_nouns"]}, noun),
+        Trigger("reciprocal", handle_reciprocal, {"LEMMA": t["reciprocal_verbs"]}, verb),
+        Trigger("sidelines", handle_sidelines, {"LOWER": sorted(SIDELINES)}),
+        Trigger("agreement", handle_agreement_parties, {"LOWER": heads, "LEMMA": heads}),
     ]
 
 
-def _last_token(handler):
-    handler.last_token = True
-    return handler
-
-
 class RelationFinder:
-    """Runs every trigger family over a document, in document order."""
+    """Runs every trigger family over a document, in document order.
+
+    >>> from kg.nlp import load_pipeline, parse_text
+    >>> from kg.extract.mentions import find_mentions
+    >>> from kg.lexicon import load_lexicon
+    >>> nlp, lexicon = load_pipeline(), load_lexicon()
+    >>> doc = parse_text(nlp, "Russia backs Syria.")
+    >>> [(c.subject.key, c.relation.value, c.object.key) for c in RelationFinder(nlp.vocab, lexicon)(doc, find_mentions(doc, lexicon))]
+    [('country:RUS', 'backs', 'country:SYR')]
+    """
 
     def __init__(self, vocab, lexicon: Lexicon):
         self.lexicon = lexicon
+        self.triggers = build_triggers(lexicon)
+        self.order = {trigger.name: rank for rank, trigger in enumerate(self.triggers)}
+        self.by_name = {trigger.name: trigger for trigger in self.triggers}
         self.matcher = Matcher(vocab)
-        self.triggers = {trigger.name: trigger for trigger in build_triggers(lexicon)}
-        for trigger in self.triggers.values():
-            self.matcher.add(trigger.name, trigger.patterns)
+        self.phrase_matchers: dict[str, PhraseMatcher] = {}
+        for trigger in self.triggers:
+            if trigger.patterns:
+                self.matcher.add(trigger.name, trigger.patterns)
+            for attr, words in trigger.words.items():
+                if attr not in self.phrase_matchers:
+                    self.phrase_matchers[attr] = PhraseMatcher(vocab, attr=attr)
+                # One-token pattern docs that carry the word in the attribute matched on.
+                docs = [Doc(vocab, words=[w], lemmas=[w]) if attr == "LEMMA" else Doc(vocab, words=[w])
+                        for w in sorted(set(words))]
+                self.phrase_matchers[attr].add(trigger.name, docs)
+
+    def matches(self, doc: Doc) -> list[tuple[Trigger, Token]]:
+        """(trigger, token) for every trigger word of ``doc``, in document order; one per family and token."""
+        found = list(self.matcher(doc))
+        for matcher in self.phrase_matchers.values():
+            found += matcher(doc)
+        strings, chosen, seen = doc.vocab.strings, [], set()
+        for match_id, start, end in sorted(found, key=lambda m: (m[1], m[2], self.order[strings[m[0]]])):
+            trigger = self.by_name[strings[match_id]]
+            token = doc[end - 1] if trigger.last_token else doc[start]
+            if (trigger.name, token.i) in seen or not trigger.fires_on(token):
+                continue
+            seen.add((trigger.name, token.i))
+            chosen.append((trigger, token))
+        return chosen
 
     def __call__(self, doc: Doc, index: MentionIndex) -> Iterator[Candidate]:
         ctx = Context(index, self.lexicon, [])
-        seen = set()
-        for match_id, start, end in sorted(self.matcher(doc), key=lambda m: (m[1], m[2])):
-            trigger = self.triggers[doc.vocab.strings[match_id]]
-            token = doc[end - 1] if getattr(trigger.handler, "last_token", False) else doc[start]
-            if (trigger.name, token.i) in seen:
-                continue
-            seen.add((trigger.name, token.i))
+        for trigger, token in self.matches(doc):
             yield from trigger.handler(token, ctx)
