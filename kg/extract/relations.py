@@ -1,8 +1,7 @@
 """Relations between mentions, found from trigger words and the dependency parse.
 
 Trigger words come from ``ontology/lexicon/triggers.json`` and are matched with spaCy's
-``PhraseMatcher`` (one word) and ``Matcher`` (several tokens); each family (``build_triggers``)
-names its handler.
+``PhraseMatcher``s, one per token attribute; each family (``build_triggers``) names its handler.
 A handler returns ``Candidate``s; ``kg.extract.extract`` then applies modality
 (negation, speech, future) and type constraints.
 """
@@ -11,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
 
 from kg.extract.arguments import actors_of, conjuncts
@@ -585,12 +584,11 @@ def handle_agreement_parties(token: Token, ctx: Context) -> Iterator[Candidate]:
 class Trigger:
     """A trigger family: what fires it and the handler it calls.
 
-    One-word triggers are ``words`` by token attribute ("LEMMA", "LOWER"), matched by a
-    ``PhraseMatcher`` on that attribute (a hash lookup per token, where a ``Matcher`` set
-    predicate is a Python call per token and pattern), then kept when the token's part of
-    speech is in ``pos`` and its dependency in ``dep`` (empty: any). Triggers of several
-    tokens are ``Matcher`` ``patterns`` (one per word rather than an "IN" set, for the same
-    reason); ``last_token``: the handler gets the match's last token.
+    ``words`` by token attribute ("LEMMA", "LOWER") are matched by a ``PhraseMatcher`` on that
+    attribute: a hash lookup per token, where a ``Matcher`` pattern costs a check per token and
+    pattern. A word of several tokens is written with spaces between them ("- backed"). ``pick``
+    chooses the token the handler gets from a match (its first by default); the trigger fires
+    when that token's part of speech is in ``pos`` and its dependency in ``dep`` (empty: any).
     """
 
     name: str
@@ -598,11 +596,19 @@ class Trigger:
     words: dict[str, list[str]] = field(default_factory=dict)
     pos: frozenset[str] = frozenset()
     dep: frozenset[str] = frozenset()
-    patterns: list[list[dict]] = field(default_factory=list)
-    last_token: bool = False
+    pick: Callable[[Doc, int, int], Token | None] = lambda doc, start, end: doc[start]
 
-    def fires_on(self, token: Token) -> bool:
-        return (not self.pos or token.pos_ in self.pos) and (not self.dep or token.dep_ in self.dep)
+    def fires_on(self, token: Token | None) -> bool:
+        return token is not None and (not self.pos or token.pos_ in self.pos) and (not self.dep or token.dep_ in self.dep)
+
+
+def _last(doc: Doc, start: int, end: int) -> Token:
+    return doc[end - 1]
+
+
+def _next_word(doc: Doc, start: int, end: int) -> Token | None:
+    """The word right after the match: "Assad" in "pro-Assad"."""
+    return doc[end] if end < len(doc) and doc[end].is_alpha else None
 
 
 def build_triggers(lexicon: Lexicon) -> list[Trigger]:
@@ -614,11 +620,8 @@ def build_triggers(lexicon: Lexicon) -> list[Trigger]:
         Trigger("verb", handle_verb, {"LEMMA": t["verbs"]}, frozenset({"VERB", "ADV", "NOUN", "ADJ"})),
         Trigger("prep_verb", handle_prep_verb, {"LEMMA": t["prep_verbs"]}, verb),
         Trigger("noun", handle_noun, {"LEMMA": t["nouns"]}, noun),
-        Trigger("hyphen", handle_hyphen_participle,
-                patterns=[[{"ORTH": "-"}, {"LOWER": word}] for word in sorted(t["hyphen_participles"])], last_token=True),
-        Trigger("stance", handle_stance,
-                patterns=[[{"LOWER": word}, {"ORTH": "-"}, {"IS_ALPHA": True}] for word in sorted(t["stance_prefixes"])],
-                last_token=True),
+        Trigger("hyphen", handle_hyphen_participle, {"LOWER": [f"- {w}" for w in t["hyphen_participles"]]}, pick=_last),
+        Trigger("stance", handle_stance, {"LOWER": [f"{w} -" for w in t["stance_prefixes"]]}, pick=_next_word),
         Trigger("appeal", handle_appeal, {"LEMMA": t["appeal_verbs"]}, verb),
         Trigger("accusation", handle_accusation, {"LEMMA": lexicon.modality["speech_verbs"]}, verb),
         Trigger("encounter", handle_encounter, {"LEMMA": t["encounter_verbs"]}, verb),
@@ -647,29 +650,26 @@ class RelationFinder:
         self.triggers = build_triggers(lexicon)
         self.order = {trigger.name: rank for rank, trigger in enumerate(self.triggers)}
         self.by_name = {trigger.name: trigger for trigger in self.triggers}
-        self.matcher = Matcher(vocab)
         self.phrase_matchers: dict[str, PhraseMatcher] = {}
         for trigger in self.triggers:
-            if trigger.patterns:
-                self.matcher.add(trigger.name, trigger.patterns)
             for attr, words in trigger.words.items():
                 if attr not in self.phrase_matchers:
                     self.phrase_matchers[attr] = PhraseMatcher(vocab, attr=attr)
-                # One-token pattern docs that carry the word in the attribute matched on.
-                docs = [Doc(vocab, words=[w], lemmas=[w]) if attr == "LEMMA" else Doc(vocab, words=[w])
+                # Pattern docs that carry the words in the attribute matched on.
+                docs = [Doc(vocab, words=w.split(), lemmas=w.split()) if attr == "LEMMA" else Doc(vocab, words=w.split())
                         for w in sorted(set(words))]
                 self.phrase_matchers[attr].add(trigger.name, docs)
 
     def matches(self, doc: Doc) -> list[tuple[Trigger, Token]]:
         """(trigger, token) for every trigger word of ``doc``, in document order; one per family and token."""
-        found = list(self.matcher(doc))
+        found = []
         for matcher in self.phrase_matchers.values():
             found += matcher(doc)
         strings, chosen, seen = doc.vocab.strings, [], set()
         for match_id, start, end in sorted(found, key=lambda m: (m[1], m[2], self.order[strings[m[0]]])):
             trigger = self.by_name[strings[match_id]]
-            token = doc[end - 1] if trigger.last_token else doc[start]
-            if (trigger.name, token.i) in seen or not trigger.fires_on(token):
+            token = trigger.pick(doc, start, end)
+            if not trigger.fires_on(token) or (trigger.name, token.i) in seen:
                 continue
             seen.add((trigger.name, token.i))
             chosen.append((trigger, token))
