@@ -1,8 +1,8 @@
 """Load a graph file, run SPARQL on it, and format the results as a table, CSV or JSON.
 
 Queries run on Oxigraph (``pyoxigraph``, a SPARQL engine in Rust) by default: on a graph of a
-million triples it answers the example queries in seconds where rdflib's own evaluator takes
-minutes to hours (``python bench/sparql.py``, figures in ``bench/README.md``). rdflib stays available
+million triples it answers each example query in 2-86 ms where rdflib's own evaluator takes
+0.3 s to more than 20 s (``python bench/sparql.py``, figures in ``bench/README.md``). rdflib stays available
 with ``engine="rdflib"``. An rdflib ``Graph`` passed to :func:`run_query` is copied into an
 Oxigraph store for each call; to query one graph many times, load it once with
 :func:`load_store` (from a file) or :func:`to_store` (from a ``Graph``) and pass the store.
@@ -49,6 +49,8 @@ __all__ = [
     "load_store",
     "to_store",
     "bind_values",
+    "query_parameters",
+    "variable_parts",
     "query_form",
     "sparql_keywords",
 ]
@@ -288,8 +290,9 @@ ENGINES = ("oxigraph", "rdflib")
 """The SPARQL engines :func:`run_query` can use."""
 
 DEFAULT_ENGINE = "oxigraph"
-"""Chosen by the figures of ``bench/sparql.py`` (1 M triples, ``bench/README.md``): Oxigraph
-answers every example query in 0.5-14 s where rdflib finished one of six within 20 s."""
+"""Chosen by the figures of ``bench/sparql.py`` (1 M triples, ``bench/README.md``): Oxigraph's
+in-memory store answers every example query in 2-86 ms (median), its on-disk store in 2-380 ms,
+rdflib in 0.3-15 s or not within 20 s."""
 
 _OX_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 
@@ -399,6 +402,37 @@ def bind_values(sparql: str, bindings: Mapping[str, object]) -> str:
     return "".join(out) + sparql[last:]
 
 
+def variable_parts(sparql: str, name: str) -> list[str]:
+    """``sparql`` cut at every ``?name``/``$name`` (the variable itself: none inside strings, IRIs
+    or comments), without them: joining the parts with a term gives what :func:`bind_values` does.
+
+    >>> variable_parts('SELECT ?x { ?x rdfs:label ?name } # ?name', "name")
+    ['SELECT ?x { ?x rdfs:label ', ' } # ?name']
+    """
+    parts, last = [], 0
+    for match in _tokens(sparql):
+        if match.lastgroup == "var" and match.group()[1:] == name:
+            parts.append(sparql[last:match.start()])
+            last = match.end()
+    return parts + [sparql[last:]]
+
+
+_PARAMETER_LINE = re.compile(r"^#[ \t]*[?$](\w+):[ \t]*([A-Za-z][\w\-]*:[\w\-]+)", re.M)
+
+
+def query_parameters(sparql: str) -> dict[str, str]:
+    """The variables a query expects to be bound from outside, and the class of what each names,
+    as its comments declare them: a line ``# ?name: kg:Actor, ...`` -> ``{"name": "kg:Actor"}``.
+
+    >>> query_parameters("# Who attended one event.\\n# ?name: kg:Event, bound from outside\\nSELECT ...")
+    {'name': 'kg:Event'}
+    """
+    found: dict[str, str] = {}
+    for match in _PARAMETER_LINE.finditer(sparql):
+        found.setdefault(match.group(1), match.group(2))
+    return found
+
+
 def _values_block(sparql: str, bindings: Mapping[str, object]) -> str:
     """``sparql`` with ``VALUES ?var { term }`` opening its outermost WHERE group, per binding."""
     at = _where_start(sparql)
@@ -412,8 +446,9 @@ def _ox_query(store: ox.Store, sparql: str, bindings: Mapping[str, object]):
     """Oxigraph's result for ``sparql`` with ``bindings`` (SyntaxError for a malformed query).
 
     A bound variable is replaced by its value (:func:`bind_values`), which Oxigraph's optimizer
-    plans best (on a million triples ``actor.rq`` takes about a second this way and ten times as
-    long with a VALUES block). Where a constant cannot stand (a projected ``SELECT ?name``,
+    plans best (on a million triples an earlier ``actor.rq`` took about a second this way and ten
+    times as long with a VALUES block), and which reaches the variable inside sub-selects, as the
+    examples of ``ontology/queries`` need. Where a constant cannot stand (a projected ``SELECT ?name``,
     ``BOUND(?name)``, ``AS ?name``) Oxigraph's ``substitutions`` are used, which need the variable
     in the SELECT clause, and else a ``VALUES`` block opening the WHERE clause.
     """

@@ -11,6 +11,8 @@ One local HTTP server (the standard library's ``ThreadingHTTPServer``, no web fr
 ``/``                     the graph viewer (``graph.html`` of the served directory)
 ``/graph.ttl``            the graph in Turtle
 ``/query``                a query page, its editor preloaded with ``ontology/queries/*.rq``
+                          (a box for the ``?name`` of those about one actor, event or
+                          agreement, filled in from the graph); ``/queries.json`` the same
 ========================  ==================================================================
 
 Read-only and bounded:
@@ -45,7 +47,7 @@ import sys
 import threading
 import time
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -530,20 +532,54 @@ class QueryPool:
 # --------------------------------------------------------------------------- pages
 
 
-def example_queries(name_value: str = "Turkey") -> list[dict[str, str]]:
-    """The example queries for the query page: name, description (their opening comment) and
-    text; ``?name`` (bound from outside by ``kg query --actor``) is replaced by ``name_value``."""
-    from kg.query import bind_values, list_queries
+EXAMPLE_PICKS: dict[str, str] = {
+    "kg:Actor": "?node kg:backs|kg:opposes ?other",
+    "kg:Event": "?other kg:attended ?node",
+    "kg:Agreement": "?other kg:agreed ?node",
+}
+"""How the query page fills in an example's ``?name``, by the class the example says it names
+(``# ?name: kg:Event``, :func:`kg.query.query_parameters`): the label of the node in the most
+triples of this pattern (ties: the first IRI)."""
+
+
+def _sparql_string(value: str) -> str:
+    """``value`` as a SPARQL string literal, written by Oxigraph (as :func:`kg.query.bind_values`)."""
+    from kg.query import bind_values
+
+    return bind_values("?v", {"v": value})
+
+
+def example_queries(values: Mapping[str, str] | str | None = None) -> list[dict]:
+    """The example queries for the query page: ``name``, ``description`` (the first sentence of
+    their opening comment) and ``query``, the text to run.
+
+    An example with a parameter (``# ?name: kg:Event``, bound from outside by ``kg query --actor``)
+    also has ``parameter`` ("name"), ``names`` (the class, "kg:Event"), ``value`` and ``parts``,
+    the text cut at the variable (:func:`kg.query.variable_parts`), so that the page can bind
+    another value. ``values`` gives the value by class (:data:`EXAMPLE_PICKS`), or one value for
+    every example; its ``query`` has the value written where the variable stands, as a literal
+    (never spliced), under a comment saying so. Without a value the variable is left unbound
+    (the query then finds nothing).
+    """
+    from kg.query import bind_values, list_queries, query_parameters, variable_parts
 
     examples = []
     for name, path in list_queries().items():
         text = path.read_text(encoding="utf-8")
         description = " ".join(line.lstrip("# ").strip() for line in text.splitlines()
                                if line.startswith("#")).split(". ")[0].rstrip(".")
-        if re.search(r"[?$]name\b", text):
-            bound = bind_values(text, {"name": name_value})
-            text = f"# On this page ?name is the literal {json.dumps(name_value)}: change it in the FILTER.\n{bound}"
-        examples.append({"name": name, "description": description, "query": text})
+        example: dict = {"name": name, "description": description, "query": text}
+        for variable, kind in query_parameters(text).items():
+            if not re.search(rf"[?$]{variable}\b", text):
+                continue
+            value = values if isinstance(values, str) else (values or {}).get(kind)
+            example.update(parameter=variable, names=kind, value=value, parts=variable_parts(text, variable))
+            if value is not None:
+                literal = _sparql_string(value)
+                example["query"] = (f"# ?{variable} = {literal}, a {kind}: the box above changes it\n"
+                                    + bind_values(text, {variable: value}))
+            break  # the page binds one parameter
+        examples.append(example)
     return examples
 
 
@@ -553,7 +589,7 @@ def _page(name: str) -> str:
     return files("kg").joinpath("web", name).read_text(encoding="utf-8")
 
 
-def query_page(examples: list[dict[str, str]], graph_name: str) -> bytes:
+def query_page(examples: list[dict], graph_name: str) -> bytes:
     """The query page with the examples embedded (as JSON, ``<`` escaped)."""
     data = json.dumps(examples, ensure_ascii=False).replace("<", "\\u003c")
     page = _page("query.html").replace("/*KG_EXAMPLES*/[]", data).replace("{{graph}}", html.escape(graph_name))
@@ -579,6 +615,7 @@ class _App:
         self.source, self.pool = source, pool
         self._turtle: bytes | None = None
         self._query_page: bytes | None = None
+        self._examples: list[dict] | None = None
         self._lock = threading.Lock()
 
     def turtle(self) -> Reply:
@@ -593,18 +630,35 @@ class _App:
                     self._turtle = reply.body
         return Reply(200, _content_type(TURTLE), self._turtle)
 
+    def examples(self) -> list[dict]:
+        """The example queries, their parameters filled in from the served graph (once)."""
+        with self._lock:
+            if self._examples is None:
+                self._examples = example_queries(self._example_values())
+            return self._examples
+
     def query_page(self) -> Reply:
+        examples = self.examples()
         with self._lock:
             if self._query_page is None:
-                self._query_page = query_page(example_queries(self._example_name()), self.source.graph.name)
+                self._query_page = query_page(examples, self.source.graph.name)
         return Reply(200, "text/html; charset=utf-8", self._query_page)
 
-    def _example_name(self) -> str:
-        """A name for ``?name`` in the actor example: an actor of the graph that backs or opposes."""
-        sparql = "SELECT ?label WHERE { ?a kg:backs|kg:opposes ?b . ?a rdfs:label ?label } LIMIT 1"
-        reply = self.pool.run(("query", sparql, CSV, None, 1), timeout=min(self.pool.timeout, 5))
-        rows = reply.body.decode("utf-8").splitlines() if reply.status == 200 else []
-        return rows[1].strip('"') if len(rows) > 1 and rows[1] else "Turkey"
+    def _example_values(self) -> dict[str, str]:
+        """A value for ``?name`` per class of :data:`EXAMPLE_PICKS`: the label of the node of the
+        graph in the most such triples. A class the graph has none of gets no value."""
+        values = {}
+        for kind, pattern in EXAMPLE_PICKS.items():
+            sparql = (f"SELECT ?label WHERE {{ {{ SELECT ?node (COUNT(*) AS ?n) WHERE {{ {pattern} }} "
+                      f"GROUP BY ?node ORDER BY DESC(?n) ?node LIMIT 1 }} ?node rdfs:label ?label }} LIMIT 1")
+            reply = self.pool.run(("query", sparql, SPARQL_JSON, None, 1),
+                                  timeout=min(self.pool.timeout, 5))
+            if reply.status != 200:
+                continue
+            bindings = json.loads(reply.body)["results"]["bindings"]
+            if bindings:
+                values[kind] = bindings[0]["label"]["value"]
+        return values
 
     def viewer(self) -> Reply:
         if self.source.viewer is None:
@@ -674,7 +728,7 @@ class Handler(BaseHTTPRequestHandler):
         elif path in ("/query", "/query.html"):
             self._send(app.query_page(), head)
         elif path == "/queries.json":
-            self._send(Reply(200, "application/json", json.dumps(example_queries(), ensure_ascii=False).encode("utf-8")), head)
+            self._send(Reply(200, "application/json", json.dumps(app.examples(), ensure_ascii=False).encode("utf-8")), head)
         else:
             self._send(Reply.text(404, f"no such page: {url.path} (try /, /query, /sparql, /graph.ttl)"), head)
 

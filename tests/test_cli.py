@@ -204,39 +204,54 @@ def test_build_with_nothing_readable_keeps_the_previous_output(sample, tmp_path)
 # --------------------------------------------------------------------------- kg query
 
 
+def counterparts(graph: Graph, relation: str) -> dict[str, int]:
+    """Label -> the number of distinct nodes that ``relation`` links to it, read from the graph."""
+    sources: dict[str, set] = {}
+    for s, o in graph.subject_objects(KG[relation]):
+        sources.setdefault(str(graph.value(o, RDFS.label)), set()).add(s)
+    return {label: len(nodes) for label, nodes in sources.items()}
+
+
 def test_query_by_example_name_prints_a_table(graph_file):
     result = kg("query", graph_file, "backs")
     assert result.exit_code == 0, result.output
     table = lines(result.stdout)
-    assert table[0].split() == ["backer", "backerLabel", "backed", "backedLabel", "evidence"]
+    assert table[0].split() == ["actor", "actorLabel", "backers"]
     assert set(table[1].replace(" ", "")) == {"-"}
-    rows = [line.split() for line in table[2:-1]]
-    assert ["kgr:country/russia", "Russia", "kgr:country/syria", "Syria"] in [row[:4] for row in rows]
-    assert ["kgr:country/iran", "Iran", "kgr:country/syria", "Syria"] in [row[:4] for row in rows]
-    assert all(row[-1].isdigit() and int(row[-1]) >= 1 for row in rows)  # sentences stating it
+    rows = [line.split(None, 1)[1].rsplit(None, 1) for line in table[2:-1]]  # [label, backers]
+    assert ["Syria", "2"] in rows  # Russia and Iran back it
+    # Every actor backed, with its number of distinct backers, most backed first.
+    assert {label: int(n) for label, n in rows} == counterparts(Graph().parse(graph_file), "backs")
+    assert [int(n) for _, n in rows] == sorted((int(n) for _, n in rows), reverse=True)
     assert table[-1] == f"{len(rows)} rows"
 
 
-def test_query_file_as_csv(graph_file):
-    result = kg("query", graph_file, "--file", QUERIES / "attended.rq", "--format", "csv")
+def test_query_file_as_csv_with_a_bound_name(graph_file):
+    result = kg("query", graph_file, "--file", QUERIES / "attended.rq", "--actor", "Munich Security Conference",
+                "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert len(rows) >= 5
-    assert set(rows[0]) == {"actor", "actorLabel", "event", "eventLabel", "modes"}
-    assert {"Heiko Maas", "Mevlut Cavusoglu"} <= {r["actorLabel"] for r in rows if r["eventLabel"] == "Munich Security Conference"}
+    assert list(rows[0]) == ["event", "eventLabel", "actor", "actorLabel", "evidence", "facts", "reported", "future",
+                             "first", "latest"]
+    assert {r["eventLabel"] for r in rows} == {"Munich Security Conference"}
+    assert {"Heiko Maas", "Mevlut Cavusoglu"} <= {r["actorLabel"] for r in rows}
     assert all(r["actor"].startswith("https://w3id.org/kg/resource/") for r in rows)
-    assert {m for r in rows for m in r["modes"].split(", ")} <= {"Fact", "ReportedSpeech", "Future"}
+    for r in rows:  # the sentences saying so, split by how they say it
+        assert int(r["evidence"]) == int(r["facts"]) + int(r["reported"]) + int(r["future"]) >= 1
 
 
 def test_query_file_as_json(graph_file):
-    result = kg("query", graph_file, "--file", QUERIES / "attended.rq", "--format", "json")
+    result = kg("query", graph_file, "--file", QUERIES / "events.rq", "--format", "json")
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    assert document["head"]["vars"] == ["actor", "actorLabel", "event", "eventLabel", "modes"]
+    assert document["head"]["vars"] == ["event", "eventLabel", "attendees"]
     bindings = document["results"]["bindings"]
-    assert len(bindings) >= 5
-    esper = [b for b in bindings if b["actorLabel"]["value"] == "Mark Esper"]
-    assert esper and esper[0]["actor"]["type"] == "uri" and esper[0]["eventLabel"]["type"] == "literal"
+    expected = counterparts(Graph().parse(graph_file), "attended")
+    assert {b["eventLabel"]["value"]: int(b["attendees"]["value"]) for b in bindings} == expected
+    assert len(bindings) >= 3 and expected["Munich Security Conference"] >= 2
+    first = bindings[0]
+    assert first["event"]["type"] == "uri" and first["eventLabel"]["type"] == "literal"
+    assert first["attendees"]["datatype"] == "http://www.w3.org/2001/XMLSchema#integer"
 
 
 def test_query_with_invalid_sparql_exits_2_with_one_line(graph_file):
@@ -264,7 +279,7 @@ def test_query_with_sparql_text(graph_file):
     assert {"a": "https://w3id.org/kg/resource/country/russia", "b": "https://w3id.org/kg/resource/country/syria"} in rows
 
 
-def test_query_actor_by_name_returns_its_evidence(graph_file):
+def test_query_actor_by_name_returns_its_relations(graph_file):
     # actor.rq binds ?name from --actor and matches rdfs:label or skos:altLabel, ignoring case.
     result = kg("query", graph_file, "actor", "--actor", "erdogan", "--format", "csv")
     assert result.exit_code == 0, result.output
@@ -272,7 +287,21 @@ def test_query_actor_by_name_returns_its_evidence(graph_file):
     assert len(rows) >= 3
     assert {r["actorLabel"] for r in rows} == {"Recep Tayyip Erdogan"}
     assert {"opposes", "agreed"} <= {r["relation"] for r in rows if r["direction"] == "out"}
-    assert all(r["sentence"].strip() and r["document"].startswith("https://w3id.org/kg/resource/document/") for r in rows)
+    assert all(r["otherLabel"].strip() and r["other"].startswith("https://w3id.org/kg/resource/") for r in rows)
+    counts = [int(r["evidence"]) for r in rows]
+    assert min(counts) >= 1 and counts == sorted(counts, reverse=True)  # most stated first
+
+
+def test_query_evidence_by_name_returns_sentences_newest_first(graph_file):
+    result = kg("query", graph_file, "evidence", "--actor", "Erdogan", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) >= 3
+    assert {r["actor"] for r in rows} == {"https://w3id.org/kg/resource/person/recep-tayyip-erdogan"}
+    assert all(r["sentence"].strip() and r["documentId"] and int(r["end"]) > int(r["start"]) for r in rows)
+    assert any("Erdogan" in r["sentence"] for r in rows)
+    dated = [r["date"] for r in rows if re.fullmatch(r"\d{4}-\d\d-\d\d", r["date"])]
+    assert dated == sorted(dated, reverse=True)
 
 
 def test_query_actor_name_is_data_not_sparql(graph_file):
@@ -291,7 +320,8 @@ def test_installed_kg_script_runs_a_query(graph_file):
     )
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
-    assert any(r["opponentLabel"] == "Turkey" and r["opposedLabel"] == "Syria" for r in rows), done.stdout
+    opposed = counterparts(Graph().parse(graph_file), "opposes")
+    assert {r["actorLabel"]: int(r["opponents"]) for r in rows} == opposed and opposed["Syria"] >= 1, done.stdout
 
 
 # --------------------------------------------------------------------------- kg eval

@@ -28,9 +28,9 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 from test_rdf import sample_kg
 
 from kg.namespaces import KG, KGR
-from kg.query import load_query
+from kg.query import bind_values, list_queries, load_query, variable_parts
 from kg.rdf import serialize, to_rdf
-from kg.serve import Reply, execute, negotiate
+from kg.serve import Reply, example_queries, execute, negotiate
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 2.0
@@ -38,7 +38,7 @@ MAX_ROWS = 40
 VIEWER = "<!doctype html><title>kg viewer</title><div id=graph>the sample viewer</div>"
 # Five patterns over the same ~90 triples: billions of rows to count, far beyond the timeout.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?o ?p }"
-BACKS_ROW = (str(KGR["person/erdogan"]), "Recep Tayyip Erdogan", str(KGR["country/turkey"]), "Turkey", "1")
+BACKS_ROW = (str(KGR["country/turkey"]), "Turkey", "1")  # backs.rq: the actor, its label, its number of backers
 
 
 def start_server(path: Path, *args: str) -> tuple[subprocess.Popen, str]:
@@ -114,9 +114,9 @@ def test_select_backs_returns_sparql_json_rows_via_sparqlwrapper(url):
     client.setQuery(load_query("backs"))
     client.setReturnFormat(JSON)
     document = client.query().convert()
-    assert document["head"]["vars"] == ["backer", "backerLabel", "backed", "backedLabel", "evidence"]
+    assert document["head"]["vars"] == ["actor", "actorLabel", "backers"]
     assert rows(document, *document["head"]["vars"]) == [BACKS_ROW]
-    assert document["results"]["bindings"][0]["evidence"]["datatype"].endswith("#integer")
+    assert document["results"]["bindings"][0]["backers"]["datatype"].endswith("#integer")
 
 
 def test_insert_data_gets_a_4xx_and_changes_nothing(url):
@@ -162,7 +162,7 @@ def test_get_post_form_and_post_query_give_the_same_rows(url):
     ]
     documents = [json.loads(body) for status, _, body in answers if status == 200]
     assert len(documents) == 3 and documents[0] == documents[1] == documents[2]
-    assert rows(documents[0], "opponentLabel", "opposedLabel", "evidence") == [("Russia", "Turkey", "2")]
+    assert rows(documents[0], "actorLabel", "opponents") == [("Turkey", "1")]
 
 
 @pytest.mark.parametrize("accept,expected", [
@@ -347,7 +347,7 @@ def test_timeout_stops_a_runaway_query_and_the_server_keeps_answering(url):
     # While the runaway query holds one worker, the other answers, and pages need no worker:
     # both come back before the runaway query is stopped.
     status, _, body = select(url, load_query("backs"))
-    assert status == 200 and rows(json.loads(body), "backerLabel", "backedLabel") == [("Recep Tayyip Erdogan", "Turkey")]
+    assert status == 200 and rows(json.loads(body), "actor", "actorLabel", "backers") == [BACKS_ROW]
     assert http(url, "/")[0] == 200
     answered = time.monotonic()
     thread.join(30)
@@ -387,12 +387,33 @@ def test_query_page_has_the_examples(url):
     page = body.decode()
     start = page.index("const EXAMPLES = ") + len("const EXAMPLES = ")
     examples = json.JSONDecoder().raw_decode(page[start:])[0]
-    names = {e["name"] for e in examples}
-    assert {"actor", "agreement_parties", "attended", "backs", "evidence", "opposes"} <= names
+    assert {e["name"] for e in examples} == set(list_queries())
+    assert json.loads(http(url, "/queries.json")[2]) == examples
+    # The examples about one thing come with a node of the served graph of the class they name
+    # (the most connected one) and with their text cut at ?name, for the page's name box.
+    values = {e["name"]: (e["names"], e["value"]) for e in examples if "parameter" in e}
+    assert values == {"actor": ("kg:Actor", "Russia"), "evidence": ("kg:Actor", "Russia"),
+                      "attended": ("kg:Event", "Munich Security Conference"),
+                      "agreement_parties": ("kg:Agreement", "Sochi Agreement")}
     for example in examples:
         status, _, body = http(url, data=example["query"].encode(), headers={"Content-Type": "application/sparql-query"})
         assert status == 200, (example["name"], body)
-        assert json.loads(body)["results"]["bindings"], example["name"]  # the actor example has a name bound
+        assert json.loads(body)["results"]["bindings"], example["name"]  # every example finds rows
+        if "parameter" in example:
+            text = load_query(example["name"])
+            assert example["parts"] == variable_parts(text, "name") and len(example["parts"]) > 2
+            literal = f'"{example["value"]}"'  # a plain name: the literal has nothing to escape
+            assert example["query"].endswith(literal.join(example["parts"]))
+            assert example["query"].endswith(bind_values(text, {"name": example["value"]}))
+
+
+def test_example_queries_without_a_graph_leave_the_name_unbound():
+    examples = {e["name"]: e for e in example_queries()}
+    assert examples["actor"]["value"] is None and examples["actor"]["query"] == load_query("actor")
+    assert "parameter" not in examples["backs"]
+    bound = {e["name"]: e for e in example_queries({"kg:Event": 'The "Big" Summit'})}
+    assert bound["attended"]["query"].startswith('# ?name = "The \\"Big\\" Summit", a kg:Event')
+    assert bound["actor"]["query"] == load_query("actor")
 
 
 def test_unknown_page_gets_404(url):
