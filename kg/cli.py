@@ -126,7 +126,8 @@ def query(
     sparql: Optional[str] = typer.Argument(None, help="A SPARQL query, or the name of one in ontology/queries."),
     file: Optional[Path] = typer.Option(None, "--file", "-f", help="Read the query from this .rq file."),
     fmt: str = typer.Option("table", "--format", help="table, csv or json."),
-    actor: Optional[str] = typer.Option(None, "--actor", help="Bind ?name to this actor name (as a value, never spliced)."),
+    name: Optional[str] = typer.Option(None, "--name", "--actor",
+                                       help="Bind ?name (an actor, event or agreement) to this name, as a value, never spliced."),
 ) -> None:
     """Run a SPARQL 1.1 query over a built graph."""
     from kg.query import format_result, load_store, run_query
@@ -136,7 +137,7 @@ def query(
         raise typer.Exit(2)
     try:
         text = file.read_text(encoding="utf-8") if file else _query_text(sparql)
-        result = run_query(load_store(graph), text, {"name": actor} if actor is not None else None)
+        result = run_query(load_store(graph), text, {"name": name} if name is not None else None)
         sys.stdout.write(format_result(result, fmt))
     except (ValueError, FileNotFoundError, OSError) as error:
         err.print(f"kg query: {error}")

@@ -227,7 +227,7 @@ def test_query_by_example_name_prints_a_table(graph_file):
 
 
 def test_query_file_as_csv_with_a_bound_name(graph_file):
-    result = kg("query", graph_file, "--file", QUERIES / "attended.rq", "--actor", "Munich Security Conference",
+    result = kg("query", graph_file, "--file", QUERIES / "attended.rq", "--name", "Munich Security Conference",
                 "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
