@@ -4,8 +4,9 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import IO
 
 # The process umask, read once at import (os.umask can only be read by setting it).
 _UMASK = os.umask(0)
@@ -33,42 +34,87 @@ def write_atomic_all(files: Mapping[str | Path, str | bytes]) -> None:
     it was and removes the temporaries; a process killed between two renames (a window of
     microseconds) leaves each target complete, old or new.
     """
-    pending: list[tuple[str, Path]] = []
-    try:
-        for path, data in files.items():
-            target = Path(path)
-            pending.append((_write_temp(target, data), target))
-        while pending:
-            tmp, target = pending[0]
-            os.replace(tmp, target)
-            pending.pop(0)
-    except BaseException:
-        for tmp, _target in pending:
+    contents = {Path(path): data for path, data in files.items()}  # one path given twice: the last wins
+    with AtomicFiles(contents) as temps:
+        for path, data in contents.items():
+            temps[path].write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+class AtomicFiles:
+    """Temporary files beside several targets, written by the caller, then renamed over them together.
+
+    ``write_atomic_all`` for content too large to hold in memory: the caller streams into
+    ``files[path]`` (a binary file), and :meth:`commit` (or leaving the ``with`` block
+    without an error) flushes and fsyncs every temporary file, then renames each over its
+    target. An error before the renames, or :meth:`discard`, removes the temporaries and
+    leaves every target as it was::
+
+        with AtomicFiles([out / "a.ttl", out / "b.jsonld"]) as files:
+            files[out / "a.ttl"].write(b"...")
+            files[out / "b.jsonld"].write(b"...")
+    """
+
+    def __init__(self, paths: Iterable[str | Path]):
+        self._temps: dict[Path, IO[bytes]] = {}
+        self._modes: dict[Path, int] = {}
+        try:
+            for path in paths:
+                target = Path(path)
+                if target not in self._temps:
+                    self._modes[target] = _file_mode(target)
+                    self._temps[target] = _open_temp(target)
+        except BaseException:
+            self.discard()
+            raise
+
+    def __getitem__(self, path: str | Path) -> IO[bytes]:
+        return self._temps[Path(path)]
+
+    def __enter__(self) -> AtomicFiles:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.discard()
+
+    def commit(self) -> None:
+        """Flush, fsync and rename every temporary file over its target (once)."""
+        pending = list(self._temps.items())
+        try:
+            for target, tmp in pending:
+                with tmp:
+                    tmp.flush()
+                    os.fsync(tmp.fileno())
+                os.chmod(tmp.name, self._modes[target])
+            while pending:
+                target, tmp = pending[0]
+                os.replace(tmp.name, target)
+                pending.pop(0)
+                del self._temps[target]
+        except BaseException:
+            self.discard()
+            raise
+        for directory in dict.fromkeys(target.parent for target in self._modes):
+            _fsync_dir(directory)
+        self._modes.clear()
+
+    def discard(self) -> None:
+        """Close and remove the temporary files not yet renamed; their targets stay as they were."""
+        for tmp in self._temps.values():
             with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        raise
-    for directory in dict.fromkeys(Path(path).parent for path in files):
-        _fsync_dir(directory)
+                tmp.close()
+            with contextlib.suppress(OSError):
+                os.unlink(tmp.name)
+        self._temps.clear()
+        self._modes.clear()
 
 
-def _write_temp(target: Path, data: str | bytes) -> str:
-    """A temporary file beside ``target`` holding ``data``, flushed and fsynced, with the target's mode."""
+def _open_temp(target: Path) -> IO[bytes]:
+    """A temporary file beside ``target``, open for binary writing (named ``.<name>.*.tmp``)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    mode = _file_mode(target)
-    tmp = tempfile.NamedTemporaryFile(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
-    )
-    try:
-        with tmp:
-            tmp.write(data.encode("utf-8") if isinstance(data, str) else data)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.chmod(tmp.name, mode)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp.name)
-        raise
-    return tmp.name
+    return tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False)
 
 
 def _file_mode(target: Path) -> int:

@@ -27,14 +27,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from kg.atomic import write_atomic_all
+from kg.atomic import AtomicFiles
 from kg.cache import ExtractionCache, cache_dir_for, document_key, extractor_version
 from kg.extract import Extraction, Extractor
 from kg.ingest import DEFAULT_MAX_BYTES, read_documents
 from kg.lexicon import load_lexicon
 from kg.model import Claim, Document, KnowledgeGraph, Mention, Problem
 from kg.nlp import DEFAULT_MODEL, load_pipeline, parse
-from kg.rdf import serialize, to_rdf
+from kg.rdf import write_rdf
 from kg.render import html_page
 from kg.resolve import resolve
 
@@ -393,26 +393,28 @@ def write_outputs(graph: KnowledgeGraph, out_dir: str | Path, stats: BuildStats 
     ``max_nodes``: graph.html draws at most this many nodes, the most connected
     (default ``kg.render.DEFAULT_MAX_NODES``); the Turtle and JSON-LD keep everything.
 
-    All three are rendered in memory before any is written, and each is written to a
-    temporary file and renamed: a failure leaves the previous set whole.
+    The Turtle and JSON-LD are streamed from ``graph`` in one pass (``kg.rdf.write_rdf``:
+    no rdflib graph, no whole text in memory) into temporary files; all three are renamed
+    over the old ones only once all three are complete: a failure leaves the previous set whole.
     """
     stats = stats if stats is not None else BuildStats()
     clock = _Clock(stats)
     start = time.perf_counter()
-    with clock("rdf"):
-        rdf = to_rdf(graph)
-        contents = {fmt: serialize(rdf, fmt) for fmt in ("turtle", "json-ld")}
-        del rdf
-    stats.mark_rss("rdf")
-    with clock("html"):
-        contents["html"] = html_page(graph) if max_nodes is None else html_page(graph, max_nodes)
-    stats.mark_rss("html")
-    with clock("write"):
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        write_atomic_all({out / name: contents[fmt] for fmt, name in OUTPUTS.items()})
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {fmt: out / name for fmt, name in OUTPUTS.items()}
+    with AtomicFiles(paths.values()) as files:
+        with clock("rdf"):
+            write_rdf(graph, {fmt: files[paths[fmt]] for fmt in ("turtle", "json-ld")})
+        stats.mark_rss("rdf")
+        with clock("html"):
+            page = html_page(graph) if max_nodes is None else html_page(graph, max_nodes)
+        stats.mark_rss("html")
+        with clock("write"):
+            files[paths["html"]].write(page.encode("utf-8"))
+            files.commit()  # fsync, then rename all three
     stats.wall += time.perf_counter() - start
-    return {fmt: out / name for fmt, name in OUTPUTS.items()}
+    return paths
 
 
 def build(paths: Iterable[str | Path], out_dir: str | Path, model: str = DEFAULT_MODEL,

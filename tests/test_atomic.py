@@ -72,3 +72,37 @@ def test_failed_replace_leaves_old_file_and_no_temp_file(tmp_path, monkeypatch):
 
     assert target.read_text() == "kg:Russia kg:backs kg:SyrianGovernment .\n"
     assert os.listdir(tmp_path) == ["graph.ttl"]
+
+
+def test_atomic_files_are_streamed_and_renamed_together(tmp_path):
+    ttl, jsonld = tmp_path / "graph.ttl", tmp_path / "graph.jsonld"
+    ttl.write_text("old turtle")
+    with atomic.AtomicFiles([ttl, jsonld]) as files:
+        for n in range(3):
+            files[ttl].write(f"part {n}\n".encode())
+        files[str(jsonld)].write(b"{}\n")
+        assert ttl.read_text() == "old turtle" and not jsonld.exists()  # nothing renamed yet
+        assert len(list(tmp_path.glob(".graph.*.tmp"))) == 2
+    assert ttl.read_text() == "part 0\npart 1\npart 2\n"
+    assert jsonld.read_text() == "{}\n"
+    assert sorted(os.listdir(tmp_path)) == ["graph.jsonld", "graph.ttl"]
+
+
+def test_an_error_while_streaming_leaves_every_target_and_no_temp_file(tmp_path):
+    ttl, jsonld = tmp_path / "graph.ttl", tmp_path / "graph.jsonld"
+    ttl.write_text("old turtle")
+    with pytest.raises(RuntimeError, match="extractor crashed"):
+        with atomic.AtomicFiles([ttl, jsonld]) as files:
+            files[ttl].write(b"half a graph")
+            raise RuntimeError("extractor crashed")
+    assert ttl.read_text() == "old turtle"
+    assert os.listdir(tmp_path) == ["graph.ttl"]
+
+
+def test_commit_inside_the_block_renames_once(tmp_path):
+    target = tmp_path / "graph.html"
+    with atomic.AtomicFiles([target]) as files:
+        files[target].write(b"<html>")
+        files.commit()
+        assert target.read_bytes() == b"<html>"
+    assert os.listdir(tmp_path) == ["graph.html"]

@@ -76,6 +76,16 @@ def test_graph_conforms_to_the_shacl_shapes(turtle):
     assert conforms, report
 
 
+def test_the_files_are_the_rdflib_graph_of_the_build_serialized(built, turtle):
+    """The build streams its RDF from the knowledge graph: the same triples, and the same text,
+    as building the rdflib graph with ``to_rdf`` and serializing that."""
+    result, out = built
+    rdf = kg.rdf.to_rdf(result.graph)
+    assert isomorphic(turtle, rdf)
+    for fmt, name in (("turtle", "graph.ttl"), ("json-ld", "graph.jsonld")):
+        assert (out / name).read_text(encoding="utf-8") == kg.rdf.serialize(rdf, fmt), name
+
+
 # --------------------------------------------------------------------------- content
 
 
@@ -164,26 +174,22 @@ class _Boom(RuntimeError):
     pass
 
 
-class _ExplodingText(str):
-    """Text that fails while being written: ``write_atomic`` has already created its temp file."""
-
-    def encode(self, *args, **kwargs):
-        raise _Boom("disk on fire")
-
-
 def test_a_build_that_fails_while_writing_turtle_leaves_the_old_output(previous_output, monkeypatch):
     out, other, before = previous_output
-    real_serialize = kg.rdf.serialize
-    calls = []
+    real_groups = kg.rdf.canonical_groups
+    temps_at_failure = []
 
-    def failing_serialize(graph, fmt="turtle"):
-        calls.append(fmt)
-        return _ExplodingText(real_serialize(graph, fmt))
+    def failing_groups(source):
+        for n, group in enumerate(real_groups(source)):
+            if n == 2:  # Turtle and JSON-LD are being streamed into their temporary files
+                temps_at_failure.extend(sorted(p.name for p in out.iterdir() if p.name.endswith(".tmp")))
+                raise _Boom("disk on fire")
+            yield group
 
-    monkeypatch.setattr(kg.build, "serialize", failing_serialize)
+    monkeypatch.setattr(kg.rdf, "canonical_groups", failing_groups)
     with pytest.raises(_Boom):
         build([other], out)
-    assert calls[0] == "turtle"
+    assert [name.split(".")[1:3] for name in temps_at_failure] == [["graph", "html"], ["graph", "jsonld"], ["graph", "ttl"]]
     assert sorted(p.name for p in out.iterdir()) == OUTPUT_FILES  # no .graph.ttl.*.tmp left behind
     for name in OUTPUT_FILES:
         assert (out / name).read_bytes() == before[name], name

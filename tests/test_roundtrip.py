@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from pathlib import Path
 
@@ -206,9 +207,13 @@ texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
 @settings(max_examples=150, deadline=None, database=None)
 @given(st.lists(texts, min_size=1, max_size=4))
 def test_any_names_round_trip_in_both_parsers(names):
-    graph = to_rdf(nasty_kg(names))
+    kg = nasty_kg(names)
+    graph = to_rdf(kg)
     for fmt in ("turtle", "json-ld", "nt"):
         assert_round_trip(graph, fmt)
+        assert serialize(kg, fmt) == serialize(graph, fmt)  # what kg build streams
+    text = serialize(graph, "json-ld")
+    assert text == json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 @settings(max_examples=300, deadline=None, database=None)
