@@ -92,6 +92,9 @@ def _read_argument(path: Path, max_bytes: int) -> Iterator[Item]:
 
 
 def _read_file(path: Path, rel: PurePath, max_bytes: int) -> Iterator[Item]:
+    if _extension(path) == ".jsonl":  # a feed of any length, read a line at a time
+        yield from stream_jsonl_file(path, make_doc_id(rel), max_bytes)
+        return
     loaded = _load_text(path, max_bytes)
     if isinstance(loaded, Problem):
         yield loaded
@@ -289,6 +292,53 @@ def read_html_file(text: str, path: str, doc_id: str) -> Iterator[Item]:
         url=_clean_field(result.url),
         source=_clean_field(result.sitename),
     )
+
+
+def stream_jsonl_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
+    """JSON Lines read a line at a time, so a feed may be any size; ``max_bytes`` bounds each line.
+
+    A file that is empty, binary or UTF-16 is one Problem; a line that is too long, not UTF-8 or
+    not an article object is a Problem with its number, and the lines after it are still read.
+    """
+    where = shown(path)
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            yield Problem(where, "not a regular file")
+            return
+        fh = open(path, "rb")
+    except FileNotFoundError:
+        yield Problem(where, "no such file or directory")
+        return
+    except OSError as exc:
+        yield Problem(where, _cannot_read(exc))
+        return
+    with fh:
+        head = fh.read(SNIFF_BYTES)
+        sniffed = _decode(head, where) if not head or head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\0" in head else None
+        if isinstance(sniffed, Problem):
+            yield sniffed
+            return
+        fh.seek(0)
+        number, found = 0, False
+        while raw := fh.readline(max_bytes + 1):
+            number += 1
+            if len(raw) > max_bytes:
+                while raw and not raw.endswith(b"\n"):  # skip the rest of the line
+                    raw = fh.readline(1 << 20)
+                found = True
+                yield Problem(where, f"line too large (> limit {max_bytes} bytes)", line=number)
+                continue
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                found = True
+                yield Problem(where, f"not valid UTF-8 text: {exc.reason} at byte {exc.start}", line=number)
+                continue
+            if line.strip():
+                found = True
+                yield _jsonl_record(line, number, where, doc_id)
+        if not found:
+            yield Problem(where, "no text")
 
 
 def read_jsonl_file(text: str, path: str, doc_id: str) -> Iterator[Item]:

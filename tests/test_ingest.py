@@ -449,3 +449,20 @@ def test_colliding_doc_ids_get_numbered_in_path_order(tmp_path):
 
     assert ids == ["idlib", "idlib-2", "idlib-3", "idlib-4"]
     assert len(set(ids)) == len(ids)
+
+
+def test_a_jsonl_feed_larger_than_max_bytes_is_read_a_line_at_a_time(tmp_path):
+    line = json.dumps({"text": "Talks in Ankara continued on Monday."})
+    path = write(tmp_path / "feed.jsonl", "\n".join([line] * 20) + "\n")
+    items = list(read_documents([path], max_bytes=100))
+    assert [type(i) for i in items] == [Document] * 20 and path.stat().st_size > 100
+    assert [i.line for i in items] == list(range(1, 21))
+
+
+def test_a_jsonl_line_over_max_bytes_is_a_problem_and_the_next_lines_are_read(tmp_path):
+    short = json.dumps({"text": "Talks in Ankara continued."})
+    long = json.dumps({"text": "Talks in Ankara continued. " * 20})
+    path = write(tmp_path / "feed.jsonl", "\n".join([short, long, short]) + "\n")
+    items = list(read_documents([path], max_bytes=100))
+    assert isinstance(items[1], Problem) and items[1].line == 2 and "line too large" in items[1].reason
+    assert [i.line for i in items if isinstance(i, Document)] == [1, 3]
