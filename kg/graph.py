@@ -116,7 +116,14 @@ def most_important(
             break
         kept.add(node)
         edges += added
-    return g.subgraph(kept).copy()
+    # Built in ``g``'s order: a subgraph view of a set would follow the set's hash order,
+    # which changes from run to run.
+    result = g.__class__()
+    result.graph.update(g.graph)
+    result.add_nodes_from((n, dict(data)) for n, data in g.nodes(data=True) if n in kept)
+    result.add_edges_from((u, v, key, dict(data)) for u, v, key, data in g.edges(keys=True, data=True)
+                          if u in kept and v in kept)
+    return result
 
 
 def summary(kg: KnowledgeGraph) -> dict[str, Any]:

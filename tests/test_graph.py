@@ -246,3 +246,17 @@ def test_summary_of_an_empty_graph_lists_every_kind_and_relation():
     assert counts["nodes"] == {kind.value: 0 for kind in EntityKind}
     assert counts["relations"] == {relation.value: 0 for relation in RelationType}
     assert counts["assertions"] == 0
+
+
+def test_most_important_keeps_the_order_of_the_graph_whatever_the_hash_seed():
+    # A subgraph view of a set would list nodes in hash order, which changes between runs.
+    g = nx.MultiDiGraph()
+    for i in range(200):
+        g.add_node(f"n{i:03d}", label=f"N{i:03d}")
+    for i in range(1, 200):
+        g.add_edge("n000", f"n{i:03d}", key="backs")
+        g.add_edge(f"n{i:03d}", f"n{(i % 199) + 1:03d}", key="opposes")
+
+    top = most_important(g, 20)
+    assert list(top) == [n for n in g if n in top]
+    assert list(top.edges(keys=True)) == [e for e in g.edges(keys=True) if e[0] in top and e[1] in top]
