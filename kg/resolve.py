@@ -27,6 +27,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -57,6 +58,11 @@ def skeleton(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", first + rest)
 
 
+# Resolution asks for the skeleton and fold of the same few thousand names millions of times.
+_skeleton = lru_cache(maxsize=1 << 16)(skeleton)
+_fold = lru_cache(maxsize=1 << 16)(ascii_fold)
+
+
 def slugify(text: str) -> str:
     """A readable id from a label: ``"Recep Tayyip Erdoğan" -> "recep-tayyip-erdogan"``."""
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_fold(text)).strip("-")
@@ -81,22 +87,96 @@ def _name_words(name: str, particles: frozenset[str] = frozenset()) -> list[str]
 
 def _same_person(a: list[str], b: list[str]) -> bool:
     """Two full names of one person: same surname skeleton and compatible given names."""
-    if not a or not b or skeleton(a[-1]) != skeleton(b[-1]):
+    if not a or not b or _skeleton(a[-1]) != _skeleton(b[-1]):
         return False
-    first_a = {skeleton(w) for w in a[:-1]}
-    first_b = {skeleton(w) for w in b[:-1]}
+    first_a = {_skeleton(w) for w in a[:-1]}
+    first_b = {_skeleton(w) for w in b[:-1]}
     if not first_a or not first_b or first_a & first_b:
         return True
     return fuzz.ratio(" ".join(a[:-1]).lower(), " ".join(b[:-1]).lower()) >= 70
 
 
 def _surname_matches(word: str, full: list[str]) -> bool:
+    """A lone surname that may stand for a full name: same skeleton, or close in spelling."""
     if not full:
         return False
     surname = full[-1]
-    if skeleton(word) == skeleton(surname):
+    if _skeleton(word) == _skeleton(surname):
         return True
-    return fuzz.ratio(ascii_fold(word), ascii_fold(surname)) >= 80
+    return _spelled_alike(_fold(word), _fold(surname))
+
+
+def _spelled_alike(a: str, b: str) -> bool:
+    return fuzz.ratio(a, b) >= 80
+
+
+# Folded surnames up to this many letters are indexed by their deletions (at most a third of
+# them: 4 for 14 letters, ~1,500 variants); longer ones, rare, are compared one by one.
+_MAX_INDEXED = 14
+
+
+def _deletions(word: str, most: int) -> set[str]:
+    """``word`` with up to ``most`` characters left out: ``_deletions("abc", 1) == {"abc", "bc", "ac", "ab"}``."""
+    found, level = {word}, {word}
+    for _ in range(most):
+        level = {w[:i] + w[i + 1:] for w in level for i in range(len(w))}
+        found |= level
+    return found
+
+
+class _SurnameIndex:
+    """The full names a lone surname may stand for (``_surname_matches``), without trying them all.
+
+    A surname matches by skeleton (a dict lookup) or by spelling, ``fuzz.ratio >= 80``: two
+    strings whose longest common subsequence has at least 0.4 of their summed lengths, so
+    neither lost more than a third of its characters to it. Each folded surname is indexed
+    under its variants with up to a third of its characters deleted; a word's own variants
+    then meet every surname it may match, and only those are scored.
+
+    >>> index = _SurnameIndex({"person:anika dorvalt": ["Anika", "Dorvalt"], "person:tomas vrel": ["Tomas", "Vrel"]})
+    >>> index.owners("Vral"), index.owners("Dorvalti"), index.owners("Dorwald")  # skeleton, spelling, neither
+    (('person:tomas vrel',), ('person:anika dorvalt',), ())
+    """
+
+    def __init__(self, full: dict[str, list[str]]):
+        self._by_skeleton: dict[str, set[str]] = defaultdict(set)  # skeleton of the surname -> group ids
+        self._by_fold: dict[str, set[str]] = defaultdict(set)  # folded surname -> group ids
+        for gid, words in full.items():
+            if words:
+                self._by_skeleton[_skeleton(words[-1])].add(gid)
+                self._by_fold[_fold(words[-1])].add(gid)
+        self._by_variant: dict[str, list[str]] = defaultdict(list)  # deletion variant -> folded surnames
+        self._long: list[str] = []
+        for fold in self._by_fold:
+            if len(fold) > _MAX_INDEXED:
+                self._long.append(fold)
+            else:
+                for variant in _deletions(fold, len(fold) // 3):
+                    self._by_variant[variant].append(fold)
+        self._owners: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
+
+    def owners(self, word: str) -> tuple[str, ...]:
+        """The group ids whose surname ``word`` matches, sorted."""
+        return self._lookup(word)[0]
+
+    def owner_set(self, word: str) -> frozenset[str]:
+        return self._lookup(word)[1]
+
+    def _lookup(self, word: str) -> tuple[tuple[str, ...], frozenset[str]]:
+        found = self._owners.get(word)
+        if found is None:
+            gids = set(self._by_skeleton.get(_skeleton(word), ()))
+            fold = _fold(word)
+            if len(fold) > _MAX_INDEXED:
+                candidates = set(self._by_fold)
+            else:
+                candidates = {f for v in _deletions(fold, len(fold) // 3) for f in self._by_variant.get(v, ())}
+                candidates.update(self._long)
+            for candidate in candidates:
+                if _spelled_alike(fold, candidate):
+                    gids |= self._by_fold[candidate]
+            found = self._owners[word] = (tuple(sorted(gids)), frozenset(gids))
+        return found
 
 
 class Resolver:
@@ -108,6 +188,7 @@ class Resolver:
         self.mentions: list[Mention] = []
         self._entity_of_key: dict[str, str] | None = None
         self._entities: dict[str, Entity] = {}
+        self._name_words: dict[str, list[str]] = {}
 
     def _key_words_in(self, surface: str) -> set[str]:
         """The words of a surface as agreement/event keys spell them ("Libya" -> "LBY", "defence" -> "defense")."""
@@ -119,7 +200,10 @@ class Resolver:
         return words
 
     def _words(self, name: str) -> list[str]:
-        return _name_words(name, self.particles)
+        words = self._name_words.get(name)
+        if words is None:
+            words = self._name_words[name] = _name_words(name, self.particles)
+        return words
 
     def add_mentions(self, mentions: Iterable[Mention]) -> None:
         self.mentions.extend(mentions)
@@ -131,19 +215,18 @@ class Resolver:
         groups: dict[str, str] = {}  # mention key (with doc for surnames) -> group id
         labels: dict[str, Counter] = defaultdict(Counter)
         kinds: dict[str, EntityKind] = {}
-        people = self._group_people(groups)
-        self._group_roles(groups, people)
-        for mention in self.mentions:
-            if self._group_key(mention) in groups:
-                continue
-            groups[self._group_key(mention)] = self._group_key(mention)
+        surnames = self._group_people(groups)
+        self._group_roles(groups, surnames)
+        keys = [self._group_key(mention) for mention in self.mentions]
+        for key in keys:
+            groups.setdefault(key, key)
         self._merge_subset_keys(groups)
-        for mention in self.mentions:
-            gid = groups[self._group_key(mention)]
+        for mention, key in zip(self.mentions, keys):
+            gid = groups[key]
             kinds.setdefault(gid, self._kind_of_group(gid, mention))
             # Titles ("the French President") are other names of a person, never the label.
             labels[gid][mention.name] += 0 if mention.name is None or mention.key.startswith("role:") else 1
-        self._build_entities(groups, labels, kinds)
+        self._build_entities(groups, labels, kinds, keys)
 
     @staticmethod
     def _group_key(mention: Mention) -> str:
@@ -155,9 +238,30 @@ class Resolver:
             return f"{mention.key}@{mention.doc_id}"
         return mention.key
 
-    def _group_people(self, groups: dict[str, str]) -> dict[str, list[str]]:
-        """Full names cluster; surnames join a full name. Returns group id -> words of the full name."""
+    def _group_people(self, groups: dict[str, str]) -> _SurnameIndex:
+        """Full names cluster; surnames join a full name. Returns the full names, indexed by surname.
+
+        A full name joins the first known one it is ``_same_person`` with, in the order they
+        were first seen; only names of the same surname skeleton can be, so only those are tried.
+        """
         full: dict[str, list[str]] = {}  # group id -> name words
+        seen: dict[str, int] = {}  # group id -> when first seen: the order of ``full``
+        by_surname: dict[str, list[str]] = defaultdict(list)  # surname skeleton -> group ids, as in ``full``
+
+        def put(gid: str, words: list[str]) -> None:
+            old = full.get(gid)
+            full[gid] = words
+            if old is not None and _skeleton(old[-1]) == _skeleton(words[-1]):
+                return
+            if old is None:
+                seen[gid] = len(seen)
+            else:  # a new name whose id an older, other-surnamed group already has (ids are folded)
+                by_surname[_skeleton(old[-1])].remove(gid)
+            bucket = by_surname[_skeleton(words[-1])]
+            bucket.append(gid)
+            if len(bucket) > 1 and seen[bucket[-2]] > seen[gid]:
+                bucket.sort(key=seen.__getitem__)
+
         by_doc: dict[str, set[str]] = defaultdict(set)
         for mention in self.mentions:
             if mention.kind != EntityKind.PERSON or not mention.key.startswith("person:"):
@@ -165,27 +269,29 @@ class Resolver:
             words = self._words(mention.name or mention.text)
             if len(words) < 2:
                 continue
-            gid = next((g for g, w in full.items() if _same_person(w, words)), None)
+            gid = next((g for g in by_surname.get(_skeleton(words[-1]), ()) if _same_person(full[g], words)), None)
             if gid is None:
                 gid = "person:" + " ".join(ascii_fold(w) for w in words)
-                full[gid] = words
+                put(gid, words)
             elif len(words) > len(full[gid]):
-                full[gid] = words
+                put(gid, words)
             groups[mention.key] = gid
             by_doc[mention.doc_id].add(gid)
+        surnames = _SurnameIndex(full)
         for mention in self.mentions:
             if mention.kind != EntityKind.PERSON or not mention.key.startswith("person:") or mention.key in groups:
                 continue
             words = self._words(mention.name or mention.text)
             if len(words) != 1:
                 continue
-            local = [g for g in sorted(by_doc[mention.doc_id]) if _surname_matches(words[0], full[g])]
-            anywhere = [g for g in sorted(full) if _surname_matches(words[0], full[g])]
+            owners = surnames.owner_set(words[0])
+            local = [g for g in sorted(by_doc[mention.doc_id]) if g in owners]
+            anywhere = surnames.owners(words[0]) if len(local) != 1 else ()
             choice = local[0] if len(local) == 1 else (anywhere[0] if len(anywhere) == 1 else None)
             groups[self._group_key(mention)] = choice or "person:" + ascii_fold(words[0])
-        return full
+        return surnames
 
-    def _group_roles(self, groups: dict[str, str], people: dict[str, list[str]]) -> None:
+    def _group_roles(self, groups: dict[str, str], surnames: _SurnameIndex) -> None:
         """ "the Turkish President" -> the person most often titled so; "Assad regime" -> his state."""
         holders: dict[str, Counter] = defaultdict(Counter)
         countries: dict[str, Counter] = defaultdict(Counter)
@@ -196,17 +302,20 @@ class Resolver:
                     holders[mention.role][gid] += 1
                     countries[gid][mention.role.split(":")[0]] += 1
         self._person_country = {gid: c.most_common(1)[0][0] for gid, c in countries.items()}
+        # The most frequent holder, ties to the first id (min of (-count, id)).
+        holder = {role: min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+                  for role, counts in holders.items() if counts}
         for mention in self.mentions:
             if mention.key.startswith("role:"):
                 role = mention.key[5:]
-                if holders.get(role):
-                    groups[mention.key] = sorted(holders[role].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+                if role in holder:
+                    groups[mention.key] = holder[role]
             elif mention.key.startswith("government-of:"):
                 person_key = mention.key[len("government-of:"):]
                 gid = groups.get(person_key) or groups.get(f"{person_key}@{mention.doc_id}")
                 if gid is None:
                     words = person_key[7:].split()
-                    matches = [g for g in sorted(people) if words and _surname_matches(words[-1], people[g])]
+                    matches = surnames.owners(words[-1]) if words else ()
                     gid = matches[0] if len(matches) == 1 else None
                 code = self._person_country.get(gid) if gid else None
                 groups[mention.key] = f"country:{code}" if code else "government-of:" + (gid or person_key)
@@ -216,11 +325,17 @@ class Resolver:
         """An agreement/event key whose words are a subset of exactly one other key's joins it."""
         keys = sorted({g for g in groups.values() if g.startswith(("agreement:", "event:"))})
         parsed = {k: (k.split(":")[0], k.split(":")[1], set(filter(None, k.split(":")[2].split("+")))) for k in keys}
+        having: dict[tuple[str, str, str], list[str]] = defaultdict(list)  # (kind, family, word) -> keys
+        for key, (kind, family, words) in parsed.items():
+            for word in words:
+                having[kind, family, word].append(key)
         target = {}
         for key, (kind, family, words) in parsed.items():
             if not words:
                 continue
-            supersets = [o for o, (k2, f2, w2) in parsed.items() if o != key and k2 == kind and f2 == family and words < w2]
+            # A superset has every word, so the keys with the rarest one hold them all.
+            rarest = min((having[kind, family, word] for word in words), key=len)
+            supersets = [o for o in rarest if o != key and words < parsed[o][2]]
             if len(supersets) == 1:
                 target[key] = supersets[0]
         for mention_key, gid in list(groups.items()):
@@ -264,22 +379,29 @@ class Resolver:
                                                 len(self._key_words_in(s) & key_words), surfaces[s], -len(s), s))
         return max(surfaces, key=lambda s: (surfaces[s], any(c.isupper() for c in s), len(s), s))
 
-    def _build_entities(self, groups: dict[str, str], labels: dict[str, Counter], kinds: dict[str, EntityKind]) -> None:
+    def _build_entities(self, groups: dict[str, str], labels: dict[str, Counter], kinds: dict[str, EntityKind],
+                        keys: list[str]) -> None:
         self._entities, self._entity_of_key, taken = {}, {}, set()
+        # slug -> n such that "slug-2" .. "slug-(n-1)" are all taken: taken only grows, so the
+        # first free suffix is found from there, not from 2 again (a description repeated in
+        # every article would otherwise cost a loop as long as the corpus, each time).
+        free_from: dict[str, int] = {}
         for gid in sorted(labels):
             label = self._label(gid, labels[gid], kinds[gid])
-            entity_id = slugify(label)
-            n = 2
-            while entity_id in taken:
-                entity_id, n = f"{slugify(label)}-{n}", n + 1
+            entity_id = slug = slugify(label)
+            if entity_id in taken:
+                n = free_from.get(slug, 2)
+                while f"{slug}-{n}" in taken:
+                    n += 1
+                entity_id, free_from[slug] = f"{slug}-{n}", n + 1
             taken.add(entity_id)
             alt = {s for s in labels[gid] if s and s != label}
             self._entities[gid] = Entity(entity_id, kinds[gid], label, alt)
         for key, gid in groups.items():
             if gid in self._entities:
                 self._entity_of_key[key] = gid
-        for mention in self.mentions:
-            self._entities[groups[self._group_key(mention)]].documents.add(mention.doc_id)
+        for mention, key in zip(self.mentions, keys):
+            self._entities[groups[key]].documents.add(mention.doc_id)
         self._groups = groups
 
     def entity_of(self, mention: Mention) -> Entity:

@@ -1,8 +1,12 @@
 """Resolution: one node per real-world thing across articles, and never two things in one node."""
 from __future__ import annotations
 
+import random
+
+from rapidfuzz import fuzz, process
+
 from kg.model import EntityKind, Mention
-from kg.resolve import Resolver, skeleton, slugify
+from kg.resolve import Resolver, _surname_matches, _SurnameIndex, skeleton, slugify
 
 
 def _person(doc, name, role=None):
@@ -115,3 +119,81 @@ def test_the_same_named_agreement_across_articles_is_one_node(relations_in):
                          "The Sochi deal between Erdogan and Putin collapsed.")
     agreements = {o for s, r, o in found if r == "agreed"}
     assert len(agreements) == 1
+
+
+def _invented_people(count, rng):
+    """``count`` made-up people as (given name, surname, the surname transliterated, the surname
+    with a letter added), no two with forms a resolver could confuse."""
+    syllables = [c + v for c in "bdfglmnprstvz" for v in "aeiou"]
+    people, skeletons, spellings = [], set(), []
+    while len(people) < count:
+        surname = "".join(rng.sample(syllables, 3)).capitalize() + rng.choice(["k", "t", "v", "n"])
+        transliterated = surname[0] + surname[1:].translate(str.maketrans("aeiouk", "eiouac"))  # same skeleton
+        added = surname[:3] + "r" + surname[3:]  # another skeleton, spelled alike
+        forms = [surname.lower(), transliterated.lower(), added.lower()]
+        if any(skeleton(f) in skeletons or process.extractOne(f, spellings, scorer=fuzz.ratio, score_cutoff=70)
+               for f in forms):
+            continue
+        skeletons.update(skeleton(f) for f in forms)
+        spellings += forms
+        people.append(("".join(rng.sample(syllables, 2)).capitalize(), surname, transliterated, added))
+    return people
+
+
+def test_respellings_and_lone_surnames_find_their_person_among_many():
+    # 300 people, each named in full once. Later articles respell the whole name or the surname
+    # alone (other vowels, "c" for "k": the same skeleton, though not spelled alike), give the
+    # surname with a letter added (spelled alike, another skeleton), or speak of "the <surname> regime".
+    # Names are looked up through indexes, not tried one by one: every form must still be found.
+    rng = random.Random(7)
+    mentions: list[list[Mention]] = []
+    forms_of = {}
+    for i, (given, surname, transliterated, added) in enumerate(_invented_people(300, rng)):
+        code = f"Q{chr(77 + i // 26)}{chr(65 + i % 26)}"  # QMA-QZZ: user-assigned codes, no real state
+        forms = [_person(f"full-{i}", f"{given} {surname}", role=f"{code}:president"),
+                 _person(f"respelled-{i}", f"{given.replace('a', 'o')} {transliterated}"),
+                 _person(f"lone-{i}", surname),
+                 _person(f"transliterated-{i}", transliterated),
+                 _person(f"added-{i}", added)]
+        regime = Mention(f"regime-{i}", 0, 12, f"{added} regime", EntityKind.COUNTRY,
+                         f"government-of:person:{added.lower()}", f"{added} regime")
+        state = Mention(f"regime-{i}", 20, 25, "the state", EntityKind.COUNTRY, f"country:{code}", "the state")
+        mentions.append([*forms, regime, state])
+        forms_of[i] = (forms, regime, state)
+    rng.shuffle(mentions)  # people come and go in any order, as in the news
+    resolver = Resolver()
+    resolver.add_mentions(m for person in mentions for m in person)
+
+    people_ids = set()
+    for forms, regime, state in forms_of.values():
+        ids = {resolver.entity_of(m).entity_id for m in forms}
+        assert len(ids) == 1, [m.text for m in forms]
+        assert resolver.entity_of(forms[2]).label in (forms[0].name, forms[1].name)  # a full name
+        assert resolver.entity_of(regime).entity_id == resolver.entity_of(state).entity_id
+        people_ids |= ids
+    assert len(people_ids) == len(forms_of)
+
+
+def test_the_surname_index_finds_what_trying_every_name_finds():
+    # Close calls on purpose: short alphabets, lengths on both sides of the indexed limit, and
+    # spellings at and around fuzz.ratio 80.
+    rng = random.Random(11)
+
+    def spelling(n):
+        return "".join(rng.choice("abdeklnoö") for _ in range(n)).capitalize()
+
+    def changed(word):
+        letters = list(word)
+        for _ in range(rng.randint(0, 3)):
+            if not letters:
+                break
+            i = rng.randrange(len(letters))
+            letters[i:i + 1] = rng.choice([[], [letters[i], rng.choice("abkö")], [rng.choice("dlo")]])
+        return "".join(letters) or "A"
+
+    roots = [spelling(rng.randint(1, 18)) for _ in range(60)]
+    full = {f"person:{i}": ["Given", changed(rng.choice(roots))] for i in range(400)}
+    index = _SurnameIndex(full)
+    for _ in range(400):
+        word = changed(rng.choice(roots))
+        assert index.owners(word) == tuple(g for g in sorted(full) if _surname_matches(word, full[g])), word
