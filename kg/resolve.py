@@ -38,6 +38,9 @@ SKELETON_RULES = [("kh", "h"), ("ph", "f"), ("q", "k"), ("c", "k"), ("w", "v"), 
 
 
 def ascii_fold(text: str) -> str:
+    """Lower case without accents: ``ascii_fold("Erdoğan") == "erdogan"``."""
+    if text.isascii():  # NFKD leaves ASCII as it is; most names are
+        return text.lower()
     text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
@@ -271,7 +274,7 @@ class Resolver:
                 continue
             gid = next((g for g in by_surname.get(_skeleton(words[-1]), ()) if _same_person(full[g], words)), None)
             if gid is None:
-                gid = "person:" + " ".join(ascii_fold(w) for w in words)
+                gid = "person:" + " ".join(_fold(w) for w in words)
                 put(gid, words)
             elif len(words) > len(full[gid]):
                 put(gid, words)
@@ -288,7 +291,7 @@ class Resolver:
             local = [g for g in sorted(by_doc[mention.doc_id]) if g in owners]
             anywhere = surnames.owners(words[0]) if len(local) != 1 else ()
             choice = local[0] if len(local) == 1 else (anywhere[0] if len(anywhere) == 1 else None)
-            groups[self._group_key(mention)] = choice or "person:" + ascii_fold(words[0])
+            groups[self._group_key(mention)] = choice or "person:" + _fold(words[0])
         return surnames
 
     def _group_roles(self, groups: dict[str, str], surnames: _SurnameIndex) -> None:
