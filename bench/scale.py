@@ -87,7 +87,7 @@ def _name_words(mention: Mention) -> list[str]:
     if mention.kind == EntityKind.PERSON and mention.key.startswith("person:"):
         return mention.key[len("person:"):].split()[-1:]
     if mention.kind in (EntityKind.AGREEMENT, EntityKind.EVENT) and mention.key.count(":") >= 2:
-        return [w for w in mention.key.split(":", 2)[2].split("+") if w.isalpha() and len(w) > 2]
+        return [w for w in mention.key.split(":", 2)[2].split("+") if w.isalpha() and w.islower() and len(w) > 2]
     return []
 
 
@@ -216,8 +216,8 @@ def main() -> None:
         print(json.dumps(measure_size(Path(args.child[0]), int(args.child[1]), args.new, args.seed)))
         return
 
-    work = Path(tempfile.mkdtemp(prefix="kg-scale-"))
-    base_path = work / "base.jsonl"
+    work = tempfile.TemporaryDirectory(prefix="kg-scale-")
+    base_path = Path(work.name) / "base.jsonl"
     start = time.perf_counter()
     parse_base(args.base, args.seed, base_path, args.model)
     print(f"# kg after the model: resolve, RDF, HTML; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
@@ -231,6 +231,7 @@ def main() -> None:
             raise SystemExit(f"size {size} failed:\n{done.stderr[-3000:]}")
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
         print(f"  done: {size:,} articles", flush=True)
+    work.cleanup()
 
     print()
     print("| articles | mentions | claims | nodes | assertions | resolve s | rdf s | html s "
