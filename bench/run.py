@@ -12,7 +12,7 @@ it runs, each as a whole process started from the shell:
 
 and prints one table: tokens, throughput of each (tokens of the texts / wall seconds of the
 whole process), the ratio kg/bare, the same ratio on CPU seconds (robust when other programs
-share the machine), peak RSS of each process tree, and the seconds of each stage of the
+share the machine), the CPU time the host stole from this virtual machine meanwhile, peak RSS of each process tree, and the seconds of each stage of the
 one-process build (from ``kg build --stats``). ``--repeat R`` runs each R times and keeps the
 fastest. Figures are printed, not asserted.
 """
@@ -47,11 +47,25 @@ class Run:
     peak_rss: int  # bytes, sum over the process tree, sampled every 50 ms
     stats: dict = field(default_factory=dict)
     output: str = ""
+    steal: float = 0.0  # seconds the hypervisor gave the machine's CPUs to others meanwhile, all CPUs
+
+
+def stolen_seconds() -> float:
+    """CPU time stolen from this virtual machine since boot, summed over its CPUs (Linux /proc/stat).
+
+    On a shared host it comes in bursts: a run that loses it shows wall time above its CPU time.
+    """
+    try:
+        with open("/proc/stat") as fh:
+            fields = fh.readline().split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def measure(command: list[str], env: dict | None = None) -> Run:
     """Run ``command`` to the end: wall and CPU seconds (children included), peak RSS of its tree."""
-    start = time.perf_counter()
+    start, stolen = time.perf_counter(), stolen_seconds()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
     watched = psutil.Process(process.pid)
     peak = 0
@@ -72,7 +86,7 @@ def measure(command: list[str], env: dict | None = None) -> Run:
     process.returncode = code
     if code != 0:
         raise SystemExit(f"{' '.join(command)} failed ({code}):\n{output[-3000:]}")
-    return Run(wall, rusage.ru_utime + rusage.ru_stime, peak, output=output)
+    return Run(wall, rusage.ru_utime + rusage.ru_stime, peak, output=output, steal=stolen_seconds() - stolen)
 
 
 def bare(corpus: Path, model: str, n_process: int = 1) -> Run:
@@ -142,6 +156,7 @@ def main() -> None:
                "bare_wall": b.wall, "bare_cpu": b.cpu, "bare_rss": b.peak_rss, "bare_pipe": b.stats["pipe"],
                "kg_wall": k.wall, "kg_cpu": k.cpu, "kg_rss": k.peak_rss, "stages": k.stats["seconds"],
                "kg_tokens": k.stats["tokens"], "kg_peak_rss_by_step": k.stats.get("peak_rss", {}),
+               "bare_steal": b.steal, "kg_steal": k.steal,
                "load_average": os.getloadavg()[0]}
         if with_workers:
             bn, kn = best(runs_bare_n), best(runs_kg_n)
@@ -174,11 +189,11 @@ def main() -> None:
                       f"| {r['kg_wall'] / r['kg_n_wall']:.2f}x | {r['extraction_speedup']:.2f}x "
                       f"| {r['bare_n_wall'] / r['kg_n_wall']:.2f} | {mib(r['kg_n_rss'])} |")
     print()
-    print("| corpus | CPU s bare / kg | kg peak RSS MiB after extract / resolve / rdf / html |")
-    print("|---|---:|---:|")
+    print("| corpus | CPU s bare / kg | CPU s stolen by the host during bare / kg | kg peak RSS MiB after extract / resolve / rdf / html |")
+    print("|---|---:|---:|---:|")
     for r in rows:
         steps = r["kg_peak_rss_by_step"]
-        print(f"| {r['corpus']} | {r['bare_cpu']:,.1f} / {r['kg_cpu']:,.1f} | "
+        print(f"| {r['corpus']} | {r['bare_cpu']:,.1f} / {r['kg_cpu']:,.1f} | {r['bare_steal']:,.1f} / {r['kg_steal']:,.1f} | "
               + " / ".join(mib(steps[x]) if x in steps else "-" for x in ("extract", "resolve", "rdf", "html")) + " |")
     sized = [r for r in rows if r["corpus"].startswith("generated")]
     for small, large in zip(sized, sized[1:]):
