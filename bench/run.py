@@ -12,9 +12,10 @@ it runs, each as a whole process started from the shell:
 
 and prints one table: tokens, throughput of each (tokens of the texts / wall seconds of the
 whole process), the ratio kg/bare, the same ratio on CPU seconds (robust when other programs
-share the machine), the CPU time the host stole from this virtual machine meanwhile, peak RSS of each process tree, and the seconds of each stage of the
-one-process build (from ``kg build --stats``). ``--repeat R`` runs each R times and keeps the
-fastest. Figures are printed, not asserted.
+share the machine), the CPU time the host stole from this virtual machine meanwhile, peak RSS
+of each process tree, and the seconds of each stage of the one-process build (from
+``kg build --stats``). ``--repeat R`` runs each R times and keeps the fastest. Figures are
+printed, not asserted.
 """
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ harness measures them alone, at sizes the whole harness cannot reach:
    made up for that replica (a new person, a new agreement), otherwise kept (someone seen
    before), so the graph
    grows as a news stream's does: new actors keep appearing, old ones recur;
-3. the child times ``kg.resolve.resolve``, ``kg.rdf.write_rdf`` (Turtle and JSON-LD, to files)
+3. the child times ``kg.resolve.resolve``, ``kg.rdf.write_graph`` (Turtle and JSON-LD, to files)
    and ``kg.render.html_page`` on them, and reports its peak RSS after each.
 
 Figures are printed, not asserted; the ratio lines compare each size with the one before.
@@ -170,7 +170,7 @@ def peak_rss() -> int:
 
 def measure_size(base_path: Path, size: int, new: float, seed: int) -> dict:
     from kg.lexicon import load_lexicon
-    from kg.rdf import write_rdf
+    from kg.rdf import write_graph
     from kg.render import html_page
     from kg.resolve import resolve
 
@@ -186,10 +186,9 @@ def measure_size(base_path: Path, size: int, new: float, seed: int) -> dict:
     figures["entities"], figures["assertions"] = len(graph.entities), len(graph.assertions)
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
-        with open(os.path.join(out, "graph.ttl"), "wb") as ttl, open(os.path.join(out, "graph.jsonld"), "wb") as jsonld:
-            write_rdf(graph, {"turtle": ttl, "json-ld": jsonld})
+        written = write_graph(graph, out)
         figures["seconds"]["rdf"] = time.perf_counter() - start
-        figures["turtle_bytes"] = os.path.getsize(os.path.join(out, "graph.ttl"))
+        figures["turtle_bytes"] = written["turtle"].stat().st_size
     figures["rss"]["rdf"] = peak_rss()
     start = time.perf_counter()
     page = html_page(graph)

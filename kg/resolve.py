@@ -306,8 +306,7 @@ class Resolver:
                     countries[gid][mention.role.split(":")[0]] += 1
         self._person_country = {gid: c.most_common(1)[0][0] for gid, c in countries.items()}
         # The most frequent holder, ties to the first id (min of (-count, id)).
-        holder = {role: min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-                  for role, counts in holders.items() if counts}
+        holder = {role: min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0] for role, counts in holders.items()}
         for mention in self.mentions:
             if mention.key.startswith("role:"):
                 role = mention.key[5:]
