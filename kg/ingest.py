@@ -100,7 +100,20 @@ def _read_file(path: Path, rel: PurePath, max_bytes: int) -> Iterator[Item]:
         yield loaded
         return
     reader = READERS[_extension(path)]
-    yield from reader(loaded, shown(path), make_doc_id(rel))
+    try:
+        # Listed before yielding: a reader that fails half-way (a missing module, a library
+        # bug on odd input) costs this file one Problem, never the build.
+        items = list(reader(loaded, shown(path), make_doc_id(rel)))
+    except Exception as exc:  # noqa: BLE001 - any failure of a reader is this file's problem
+        yield Problem(shown(path), reader_failure(exc))
+        return
+    yield from items
+
+
+def reader_failure(exc: BaseException) -> str:
+    """One line saying why a reader failed: ``"cannot read: ImportError: no module named x"``."""
+    detail = str(exc).strip().splitlines()
+    return f"cannot read: {type(exc).__name__}" + (f": {detail[0][:200]}" if detail else "")
 
 
 # --------------------------------------------------------------------------- walking
