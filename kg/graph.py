@@ -41,6 +41,7 @@ def to_networkx(kg: KnowledgeGraph) -> nx.MultiDiGraph:
             label=entity.label,
             alt_labels=sorted(entity.alt_labels),
             documents=sorted(entity.documents),
+            **({"identifier": entity.identifier} if entity.identifier else {}),  # a state's ISO code
         )
 
     documents = {doc.doc_id: doc for doc in kg.documents}

@@ -62,6 +62,18 @@ class Lexicon:
     def respell(self, word: str) -> str:
         return self.spelling.get(word.lower(), word.lower())
 
+    def names_by_key(self) -> dict[str, tuple[str, ...]]:
+        """Every name the lexicon knows for a thing, by the mention key the extractor gives it.
+
+        >>> load_lexicon().names_by_key()["group:Islamic State"][:3]
+        ('Islamic State', 'ISIS', 'ISIL')
+        """
+        names = {f"country:{c.code}": (c.name, *c.aliases) for c in self.countries.values()}
+        for prefix, bodies in (("org", self.organizations), ("group", self.armed_groups)):
+            for body in bodies:
+                names[f"{prefix}:{body.name}"] = (body.name, *body.aliases)
+        return names
+
 
 def _fold(text: str) -> str:
     return " ".join(text.replace("\u2019", "'").split()).lower()

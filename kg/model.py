@@ -1,6 +1,6 @@
 """Typed records passed between the stages of the pipeline.
 
-ingest -> ``Document`` (or ``Problem``)
+ingest -> ``Document`` (or ``Problem`` for unreadable input, ``Notice`` for a remark on read input)
 nlp + extract -> ``Mention`` and ``Claim`` (relations between mentions, with ``Evidence``)
 resolve -> ``Entity`` and ``Assertion`` (relations between entities), gathered in a ``KnowledgeGraph``
 graph/RDF, render, query -> read a ``KnowledgeGraph`` or the RDF written from it.
@@ -45,21 +45,23 @@ class Mode(str, Enum):
 
 @dataclass(frozen=True)
 class Document:
-    """One article, as read from a file or a JSONL line."""
+    """One article, as read from a file, a JSONL line or an item of a JSON list."""
 
-    doc_id: str  # stable: derived from the path (and line) it was read from
+    doc_id: str  # stable: a slug of the title and a hash of the article's url (else its text)
     text: str
-    path: str  # the file it came from, as given on the command line
+    path: str  # the file it came from, relative to the folder given (a file given: its name)
     title: str | None = None
-    date: str | None = None  # ISO 8601 date when known
+    date: str | None = None  # ISO 8601 at date_precision ("2024-05-02", "2024-05", "2024"), else as written
     url: str | None = None
     source: str | None = None  # publisher or outlet
-    line: int | None = None  # line number for JSONL records
+    line: int | None = None  # line number of a JSONL record, index (from 0) of a JSON list item
+    date_precision: str | None = None  # "day", "month" or "year"; None when there is no date or it was not understood
+    feed_id: str | None = None  # the feed's own id of the article (``id``/``guid``)
 
 
 @dataclass(frozen=True)
 class Problem:
-    """Input that could not be read; the build reports it and goes on."""
+    """Input that could not be read; the build reports it, counts it as skipped and goes on."""
 
     path: str
     reason: str
@@ -68,6 +70,20 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
         return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something worth telling about input that was read (or rightly left out): a date kept as
+    written, the same article met again. The build shows it and does not count it as skipped."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -121,6 +137,7 @@ class Entity:
     label: str
     alt_labels: set[str] = field(default_factory=set)
     documents: set[str] = field(default_factory=set)  # doc_ids where it is mentioned
+    identifier: str | None = None  # a state's ISO 3166-1 alpha-3 code (from the lexicon)
 
 
 @dataclass(frozen=True)

@@ -197,13 +197,16 @@ def document_triples(doc: Document) -> Iterator[Triple]:
 
 
 def entity_triples(entity: Entity) -> Iterator[Triple]:
-    """Type, label, alternative labels (other than the label) and documents of an entity."""
+    """Type, label, alternative labels (other than the label), a state's ISO 3166-1 alpha-3 code
+    (``schema:identifier``) and documents of an entity."""
     node = entity_iri(entity)
     yield node, _RDF.type, _KG[entity.kind.value]
     yield node, _RDFS.label, Literal(entity.label)
     for alt in sorted(entity.alt_labels - {entity.label}):
         if alt:
             yield node, _SKOS.altLabel, Literal(alt)
+    if entity.identifier:
+        yield node, _SDO.identifier, Literal(entity.identifier)
     for doc_id in sorted(entity.documents):
         yield node, _KG.mentionedIn, document_iri(doc_id)
 

@@ -200,6 +200,7 @@ def _network(g: nx.MultiDiGraph, scores: dict) -> Network:
             # what the viewer reads; vis-network ignores these
             kind=data["kind"],
             names=[name for name in data["alt_labels"] if name != data["label"]],
+            code=data.get("identifier") or "",
             documents=data["documents"],
             importance=round(scores[node], 6),
         )

@@ -73,6 +73,21 @@ def slugify(text: str) -> str:
     return slug or "n" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
+def _digest(key: str) -> str:
+    """Six hex digits of a key: ``_digest("person:ali")`` is the same in every build."""
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:6]
+
+
+MAX_ID_CHARS = 64
+
+
+def _bounded(slug: str, key: str) -> str:
+    """``slug`` cut to ``MAX_ID_CHARS`` at a word, with the key's digest when it was cut."""
+    if len(slug) <= MAX_ID_CHARS:
+        return slug
+    return f"{slug[:MAX_ID_CHARS - 7].rsplit('-', 1)[0]}-{_digest(key)}"
+
+
 def _name_words(name: str, particles: frozenset[str] = frozenset()) -> list[str]:
     """The words of a person's name that identify them: "Bashar al-Assad" -> ["Bashar", "Assad"].
 
@@ -192,6 +207,7 @@ class Resolver:
         self._entity_of_key: dict[str, str] | None = None
         self._entities: dict[str, Entity] = {}
         self._name_words: dict[str, list[str]] = {}
+        self._lexicon_names = self.lexicon.names_by_key()  # "org:United Nations" -> its names and aliases
 
     def _key_words_in(self, surface: str) -> set[str]:
         """The words of a surface as agreement/event keys spell them ("Libya" -> "LBY", "defence" -> "defense")."""
@@ -381,24 +397,45 @@ class Resolver:
                                                 len(self._key_words_in(s) & key_words), surfaces[s], -len(s), s))
         return max(surfaces, key=lambda s: (surfaces[s], any(c.isupper() for c in s), len(s), s))
 
+    def _entity_ids(self, labels: dict[str, str]) -> dict[str, str]:
+        """A stable id for each group, a function of the group's own key alone.
+
+        Never of the order of groups nor of how often a surface was seen, so adding articles to a
+        corpus never moves an id to another thing: lexicon things (states, organisations, armed
+        groups) by their lexicon name, people by their name key, agreements and events by their
+        distinguishing words and family ("gaza-ceasefire"), descriptions of one article
+        ("local-" keys) with a digest of the key, which holds the document. Ids that would be
+        shared by different keys all take a digest of their key.
+        """
+        wanted = {gid: _bounded(self._readable_id(gid, labels[gid]), gid) for gid in labels}
+        holders = Counter(wanted.values())
+        return {gid: slug if holders[slug] == 1 else f"{slug}-{_digest(gid)}" for gid, slug in wanted.items()}
+
+    def _readable_id(self, gid: str, label: str) -> str:
+        family, _, rest = gid.partition(":")
+        if family in ("country", "org", "group"):
+            return slugify(label)  # the lexicon's name, or "Sudanese rebels" for group:rebels:SDN
+        if family in ("agreement", "event", "local-agreement", "local-event"):
+            kind_family, _, words = rest.partition(":")
+            words, _, _ = words.partition("@")
+            # Country codes among the words read as the country: "armenia-azerbaijan-declaration".
+            names = [self.lexicon.countries[w].name if w in self.lexicon.countries else w for w in words.split("+")]
+            slug = slugify(" ".join(filter(None, names + [kind_family])))
+            return f"{slug}-{_digest(gid)}" if family.startswith("local-") else slug
+        if family == "government-of":
+            return "government-of-" + slugify(rest.rpartition(":")[2])
+        return slugify(rest.partition("@")[0] or label)
+
     def _build_entities(self, groups: dict[str, str], labels: dict[str, Counter], kinds: dict[str, EntityKind],
                         keys: list[str]) -> None:
-        self._entities, self._entity_of_key, taken = {}, {}, set()
-        # slug -> n such that "slug-2" .. "slug-(n-1)" are all taken: taken only grows, so the
-        # first free suffix is found from there, not from 2 again (a description repeated in
-        # every article would otherwise cost a loop as long as the corpus, each time).
-        free_from: dict[str, int] = {}
-        for gid in sorted(labels):
-            label = self._label(gid, labels[gid], kinds[gid])
-            entity_id = slug = slugify(label)
-            if entity_id in taken:
-                n = free_from.get(slug, 2)
-                while f"{slug}-{n}" in taken:
-                    n += 1
-                entity_id, free_from[slug] = f"{slug}-{n}", n + 1
-            taken.add(entity_id)
-            alt = {s for s in labels[gid] if s and s != label}
-            self._entities[gid] = Entity(entity_id, kinds[gid], label, alt)
+        self._entities, self._entity_of_key = {}, {}
+        chosen = {gid: self._label(gid, labels[gid], kinds[gid]) for gid in sorted(labels)}
+        ids = self._entity_ids(chosen)
+        for gid, label in chosen.items():
+            known = self._lexicon_names.get(gid, ())
+            alt = {s for s in (*labels[gid], *known) if s and s != label}
+            identifier = gid.partition(":")[2] if gid.startswith("country:") and self.lexicon.countries.get(gid[8:]) else None
+            self._entities[gid] = Entity(ids[gid], kinds[gid], label, alt, identifier=identifier)
         for key, gid in groups.items():
             if gid in self._entities:
                 self._entity_of_key[key] = gid

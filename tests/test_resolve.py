@@ -197,3 +197,64 @@ def test_the_surname_index_finds_what_trying_every_name_finds():
     for _ in range(400):
         word = changed(rng.choice(roots))
         assert index.owners(word) == tuple(g for g in sorted(full) if _surname_matches(word, full[g])), word
+
+
+# --------------------------------------------------------------------------- stable identities
+
+
+def _agreement(doc, text, key):
+    return Mention(doc, 0, len(text), text, EntityKind.AGREEMENT, key, text)
+
+
+def _ids(mentions):
+    resolver = Resolver()
+    resolver.add_mentions(mentions)
+    return [resolver.entity_of(m).entity_id for m in mentions]
+
+
+def test_an_id_never_moves_to_another_thing_when_a_namesake_arrives():
+    # Two loan guarantee agreements, of two states: the second article must not take the first's id.
+    first = _agreement("a", "Loan Guarantee Agreement", "agreement:agreement:guarantee+loan+TUR")
+    other = _agreement("b", "Loan Guarantee Agreement", "agreement:agreement:guarantee+loan+GRC")
+    (alone,) = _ids([first])
+    together = _ids([other, first])
+    assert together[1] == alone
+    assert together[0] != alone
+
+
+def test_an_id_does_not_follow_the_most_frequent_spelling():
+    once = _ids([_agreement("a", "Sochi memorandum", "agreement:agreement:sochi")])
+    later = _ids([_agreement("a", "Sochi memorandum", "agreement:agreement:sochi")]
+                 + [_agreement(d, "Sochi Agreement", "agreement:agreement:sochi") for d in "bcd"])
+    assert set(later) == set(once)
+
+
+def test_descriptions_of_one_article_keep_apart_with_stable_ids():
+    a = Mention("a", 0, 9, "peace deal", EntityKind.AGREEMENT, "local-agreement:agreement:peace", "peace deal")
+    b = Mention("b", 0, 9, "peace deal", EntityKind.AGREEMENT, "local-agreement:agreement:peace", "peace deal")
+    ids = _ids([a, b])
+    assert ids[0] != ids[1]
+    assert _ids([b]) == ids[1:]
+
+
+def test_long_descriptions_get_bounded_ids():
+    words = "+".join(f"word{i}" for i in range(40))
+    (entity_id,) = _ids([_agreement("a", "a very long description", f"agreement:agreement:{words}")])
+    assert len(entity_id) <= 64
+
+
+# --------------------------------------------------------------------------- every name
+
+
+def test_lexicon_bodies_carry_every_alias_and_states_their_code():
+    group = Mention("a", 0, 4, "ISIL", EntityKind.ARMED_GROUP, "group:Islamic State", "ISIL")
+    state = Mention("a", 10, 16, "Ankara", EntityKind.COUNTRY, "country:TUR", "Ankara")
+    resolver = Resolver()
+    resolver.add_mentions([group, state])
+    isis, turkey = resolver.entity_of(group), resolver.entity_of(state)
+    assert isis.label == "Islamic State"
+    assert {"ISIL", "ISIS", "Daesh"} <= isis.alt_labels
+    assert "Islamic State" not in isis.alt_labels  # the label is not repeated as an alias
+    assert isis.identifier is None
+    assert turkey.identifier == "TUR"
+    assert "Ankara" in turkey.alt_labels  # as written in the text

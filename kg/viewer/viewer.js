@@ -125,6 +125,7 @@
     if (node.names.length) {
       parts.push(el("h3", {}, "Also called"), el("ul", {}, ...node.names.map((name) => el("li", {}, name))));
     }
+    if (node.code) parts.push(el("p", {}, "ISO 3166 code: " + node.code));
     // its own stances first, then what others do to it; by relation, then by name
     const order = (e) => [e.from === id ? 0 : 1, RELATIONS.indexOf(e.relation), nodeById.get(e.from === id ? e.to : e.from).label];
     const edges = edgesOf.get(id).slice().sort((a, b) => {
@@ -271,7 +272,7 @@
 
   /* Lower case without accents, so "erdogan" finds "Erdoğan". */
   const fold = (text) => text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-  const searchable = data.nodes.map((n) => ({ node: n, names: [n.label, ...n.names].map((name) => [name, fold(name)]) }));
+  const searchable = data.nodes.map((n) => ({ node: n, names: [n.label, ...n.names, ...(n.code ? [n.code] : [])].map((name) => [name, fold(name)]) }));
 
   function matches(query) {
     const q = fold(query.trim());
