@@ -438,3 +438,35 @@ def test_oxigraph_literals_keep_their_datatype_and_language(graph):
     result = run_query(store, "SELECT ?m ?d WHERE { ?x kg:motto ?m . <%s> schema:datePublished ?d }" % KGR["document/doc-1"])
     motto, date = result.terms[0]
     assert motto.language == "tr" and str(date) == "2020-02-17" and str(date.datatype).endswith("#date")
+
+
+# --------------------------------------------------------------------------- every name finds its node
+
+
+@pytest.fixture(scope="module")
+def regression_graph(tmp_path_factory) -> Graph:
+    """The graph of the real regression articles, built as ``kg build`` builds it."""
+    from pathlib import Path
+
+    from kg.build import build
+
+    articles = Path(__file__).parent / "data" / "regression" / "articles"
+    out = tmp_path_factory.mktemp("regression")
+    build([articles], out, cache=False)
+    return load_graph(out / "graph.ttl")
+
+
+@pytest.mark.parametrize("name, label", [
+    ("RSF", "Rapid Support Forces"),  # a lexicon alias the articles use
+    ("M23", "March 23 Movement"),
+    ("rsf", "Rapid Support Forces"),  # ignoring case
+    ("SDN", "Sudan"),  # an ISO 3166 code
+    ("Republic of the Sudan", "Sudan"),  # a lexicon alias the articles never use
+])
+def test_actor_found_by_any_known_name(regression_graph, name, label):
+    result = run_query(regression_graph, load_query("actor"), {"name": name})
+    assert {row[1] for row in result.rows} == {label}
+
+
+def test_an_unknown_code_finds_nothing(regression_graph):
+    assert run_query(regression_graph, load_query("actor"), {"name": "XYZ"}).rows == []
