@@ -32,7 +32,7 @@ from kg.cache import ExtractionCache, cache_dir_for, document_key, extractor_ver
 from kg.extract import Extraction, Extractor
 from kg.ingest import DEFAULT_MAX_BYTES, read_documents
 from kg.lexicon import load_lexicon
-from kg.model import Claim, Document, KnowledgeGraph, Mention, Problem
+from kg.model import Claim, Document, KnowledgeGraph, Mention, Notice, Problem
 from kg.nlp import DEFAULT_MODEL, load_pipeline, parse
 from kg.rdf import write_rdf
 from kg.render import html_page
@@ -281,9 +281,10 @@ def _dask_engine(model: str, dask: Any, stats: BuildStats, version: str) -> Call
 # --------------------------------------------------------------------------- extract_graph
 
 
-def _documents(items: Iterable[Document | Problem], problems: list[Problem],
+def _documents(items: Iterable[Document | Problem | Notice], problems: list[Problem],
                on_problem: Callable[[Problem], None], on_document: Callable[[Document], None],
-               clock: _Clock | None = None) -> Iterator[Document]:
+               clock: _Clock | None = None,
+               on_notice: Callable[[Notice], None] = lambda n: None) -> Iterator[Document]:
     iterator = iter(items)
     while True:
         if clock is None:
@@ -296,6 +297,8 @@ def _documents(items: Iterable[Document | Problem], problems: list[Problem],
         if isinstance(item, Problem):
             problems.append(item)
             on_problem(item)
+        elif isinstance(item, Notice):  # a remark on read input: shown, not counted as skipped
+            on_notice(item)
         else:
             on_document(item)
             yield item
@@ -305,8 +308,9 @@ def extract_graph(paths: Iterable[str | Path], model: str = DEFAULT_MODEL,
                   on_problem: Callable[[Problem], None] = lambda p: None,
                   on_document: Callable[[Document], None] = lambda d: None, *,
                   workers: int = 1, dask: Any = None, cache_dir: str | Path | None = None,
-                  stats: BuildStats | None = None,
-                  max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[KnowledgeGraph, list[Problem]]:
+                  stats: BuildStats | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                  on_extracted: Callable[[int], None] = lambda tokens: None,
+                  on_notice: Callable[[Notice], None] = lambda n: None) -> tuple[KnowledgeGraph, list[Problem]]:
     """Read, parse, extract and resolve; nothing is written but the cache.
 
     ``workers``: processes that parse and extract (1: this one). ``dask``: a Dask scheduler
@@ -314,6 +318,8 @@ def extract_graph(paths: Iterable[str | Path], model: str = DEFAULT_MODEL,
     ``cache_dir``: reuse and keep the extraction of each document there (``kg.cache``).
     ``stats``: filled with counts and the time of each stage.
     ``max_bytes``: larger files are skipped with a Problem.
+    ``on_notice``: called with each remark on read input (``kg.model.Notice``).
+    ``on_extracted(tokens)``: called as each document's extraction is had (parsed or from the cache).
     Paths are read in sorted order, so the order they are given in changes nothing.
     """
     stats = stats if stats is not None else BuildStats()
@@ -338,7 +344,7 @@ def extract_graph(paths: Iterable[str | Path], model: str = DEFAULT_MODEL,
     try:
         def work() -> Work:
             for document in _documents(read_documents(sorted(paths, key=str), max_bytes), problems,
-                                       on_problem, on_document, clock):
+                                       on_problem, on_document, clock, on_notice):
                 position = len(documents)
                 documents.append(replace(document, text=""))
                 found.append(None)
@@ -352,6 +358,7 @@ def extract_graph(paths: Iterable[str | Path], model: str = DEFAULT_MODEL,
                         found[position] = (extraction.mentions, extraction.claims)
                         stats.tokens += tokens
                         stats.reused += 1
+                        on_extracted(tokens)
                         continue
                 yield position, document
 
@@ -359,6 +366,7 @@ def extract_graph(paths: Iterable[str | Path], model: str = DEFAULT_MODEL,
             found[position] = (mentions, claims)
             stats.tokens += tokens
             stats.extracted += 1
+            on_extracted(tokens)
             if cache is not None:
                 with clock("cache"):
                     cache.put(keys[position], Extraction(documents[position], mentions, claims), tokens)
@@ -387,11 +395,12 @@ OUTPUTS = {"turtle": "graph.ttl", "json-ld": "graph.jsonld", "html": "graph.html
 
 
 def write_outputs(graph: KnowledgeGraph, out_dir: str | Path, stats: BuildStats | None = None, *,
-                  max_nodes: int | None = None) -> dict[str, Path]:
+                  max_nodes: int | None = None, corpus: str | None = None) -> dict[str, Path]:
     """graph.ttl, graph.jsonld and graph.html in ``out_dir``.
 
     ``max_nodes``: graph.html draws at most this many nodes, the most connected
     (default ``kg.render.DEFAULT_MAX_NODES``); the Turtle and JSON-LD keep everything.
+    ``corpus``: the name of the articles, for the page's title (``corpus_name``).
 
     The Turtle and JSON-LD are streamed from ``graph`` in one pass (``kg.rdf.write_rdf``:
     no rdflib graph, no whole text in memory) into temporary files; all three are renamed
@@ -408,7 +417,7 @@ def write_outputs(graph: KnowledgeGraph, out_dir: str | Path, stats: BuildStats 
             write_rdf(graph, {fmt: files[paths[fmt]] for fmt in ("turtle", "json-ld")})
         stats.mark_rss("rdf")
         with clock("html"):
-            page = html_page(graph) if max_nodes is None else html_page(graph, max_nodes)
+            page = html_page(graph, corpus=corpus) if max_nodes is None else html_page(graph, max_nodes, corpus=corpus)
         stats.mark_rss("html")
         with clock("write"):
             files[paths["html"]].write(page.encode("utf-8"))
@@ -417,21 +426,34 @@ def write_outputs(graph: KnowledgeGraph, out_dir: str | Path, stats: BuildStats 
     return paths
 
 
+def corpus_name(paths: Iterable[str | Path]) -> str:
+    """What the articles given are called: their files' or folders' names, in sorted order.
+
+    >>> corpus_name(["news/2024/", "extra.jsonl"])
+    '2024, extra.jsonl'
+    """
+    names = sorted({Path(p).resolve().name or str(p) for p in paths})
+    text = ", ".join(names)
+    return text if len(text) <= 80 else f"{names[0]} and {len(names) - 1} more"
+
+
 def build(paths: Iterable[str | Path], out_dir: str | Path, model: str = DEFAULT_MODEL,
           on_problem: Callable[[Problem], None] = lambda p: None,
           on_document: Callable[[Document], None] = lambda d: None, *,
           workers: int = 1, dask: Any = None, cache: bool = True,
-          max_bytes: int = DEFAULT_MAX_BYTES, max_nodes: int | None = None) -> BuildResult:
+          max_bytes: int = DEFAULT_MAX_BYTES, max_nodes: int | None = None,
+          on_notice: Callable[[Notice], None] = lambda n: None) -> BuildResult:
     """Everything ``kg build`` does, without the printing.
 
     With ``cache`` (the default) the extraction of each document is kept beside the output
     (``kg.cache.cache_dir_for(out_dir)``) and reused by the next build.
     """
     stats = BuildStats()
+    paths = list(paths)
     graph, problems = extract_graph(paths, model, on_problem, on_document, workers=workers, dask=dask,
                                     cache_dir=cache_dir_for(out_dir) if cache else None, stats=stats,
-                                    max_bytes=max_bytes)
-    outputs = write_outputs(graph, out_dir, stats, max_nodes=max_nodes)
+                                    max_bytes=max_bytes, on_notice=on_notice)
+    outputs = write_outputs(graph, out_dir, stats, max_nodes=max_nodes, corpus=corpus_name(paths))
     return BuildResult(graph, problems, outputs, stats)
 
 

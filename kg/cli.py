@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 import sys
-from collections import Counter
 from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from kg.ingest import DEFAULT_MAX_BYTES
@@ -19,14 +16,6 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="News articles in, an RDF knowledge graph of actors, agreements and events out.")
 out = Console()
 err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-PROGRESS_THRESHOLD = 5  # more files than this get a progress bar
-
-
-def _count_files(paths: list[Path]) -> int:
-    from kg.ingest import count_files  # walks iteratively: any depth, symlink loops end
-
-    return count_files(paths)
 
 
 @app.command()
@@ -44,43 +33,45 @@ def build(
                                                  "(default 2000); graph.ttl keeps them all."),
 ) -> None:
     """Extract the graph from articles and write Turtle, JSON-LD and an HTML view."""
-    from kg.build import BuildStats, extract_graph, write_outputs
+    from kg.build import BuildStats, corpus_name, extract_graph, write_outputs
     from kg.cache import cache_dir_for
-    from kg.graph import summary
+    from kg.graph import summary, top_actors
+    from kg.progress import BuildProgress, problems_table, top_actors_table
 
     stats = BuildStats()
-
     paths = paths or [Path("input")]
-    files = _count_files(paths)
     problems = []
-    columns = (TextColumn("reading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True, disable=files <= PROGRESS_THRESHOLD) as progress:
-        task = progress.add_task("articles", total=files)
+    # The bar counts documents; on a terminal only (see kg.progress), so the count is made only there.
+    with BuildProgress(err, _count_documents(paths) if err.is_terminal else None) as progress:
 
         def on_problem(problem) -> None:
             problems.append(problem)
-            progress.console.print(f"[yellow]skipped[/] {escape(str(problem))}", markup=True, highlight=False, soft_wrap=True)
-            progress.advance(task)
+            progress.say(f"skipped {problem}")
+            progress.skipped()
+
+        def on_notice(notice) -> None:  # a remark on read input (kg.model.Notice): shown, not skipped
+            progress.say(f"note: {notice}")
 
         try:
-            graph, _ = extract_graph(paths, model, on_problem=on_problem, on_document=lambda d: progress.advance(task),
+            graph, _ = extract_graph(paths, model, on_problem=on_problem, on_extracted=progress.extracted,
                                      workers=workers, dask=dask, stats=stats,
-                                     cache_dir=cache_dir_for(out_dir) if cache else None, max_bytes=max_bytes)
+                                     cache_dir=cache_dir_for(out_dir) if cache else None, max_bytes=max_bytes,
+                                     on_notice=on_notice)
         except (ValueError, OSError, RuntimeError) as error:
             err.print(f"kg build: {error}", markup=False)
             raise typer.Exit(2) from None
     read = len(graph.documents)
-    out.print(f"Read {read} document(s), skipped {len(problems)}.")
+    out.print(f"Read {_plural(read, 'document')}, skipped {len(problems)}.")
     if read == 0:
         err.print(f"kg build: no article could be read; {out_dir} left as it was", markup=False)
         raise typer.Exit(1)
     try:
-        outputs = write_outputs(graph, out_dir, stats, max_nodes=max_nodes)
+        outputs = write_outputs(graph, out_dir, stats, max_nodes=max_nodes, corpus=corpus_name(paths))
     except OSError as error:  # the previous outputs are left as they were (kg.atomic)
         err.print(f"kg build: cannot write {out_dir}: {error.strerror or error}", markup=False)
         raise typer.Exit(1) from None
     if stats.reused:
-        out.print(f"Reused the extraction of {stats.reused} unchanged document(s), extracted {stats.extracted}.")
+        out.print(f"Reused the extraction of {_plural(stats.reused, 'unchanged document')}, extracted {stats.extracted}.")
     if stats_file is not None:
         import json
 
@@ -88,8 +79,26 @@ def build(
     counts = summary(graph)
     _print_counts("Nodes", counts["nodes"])
     _print_counts("Relations", counts["relations"])
+    if out.is_terminal:  # the summary a person reads; scripts and logs get the plain report above
+        out.print(f"{_plural(stats.tokens, 'token')} in {stats.wall:.1f} s")
+        actors = top_actors(graph)
+        if actors:
+            out.print(top_actors_table(actors))
+        if problems:
+            out.print(problems_table(problems))
     for path in outputs.values():
         out.print(f"wrote {path}", markup=False)
+
+
+def _count_documents(paths: list[Path]) -> int:
+    from kg.ingest import count_documents  # walks iteratively: any depth, symlink loops end
+
+    return count_documents(paths)
+
+
+def _plural(count: int, noun: str) -> str:
+    """``_plural(1, "relation") == "1 relation"``, ``_plural(2, "relation") == "2 relations"``."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 @app.command()

@@ -8,11 +8,12 @@
 """
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, Hashable
 
 import networkx as nx
 
-from kg.model import Assertion, Document, EntityKind, KnowledgeGraph, RelationType
+from kg.model import Assertion, Document, Entity, EntityKind, KnowledgeGraph, RelationType
 
 
 def to_networkx(kg: KnowledgeGraph) -> nx.MultiDiGraph:
@@ -142,6 +143,20 @@ def summary(kg: KnowledgeGraph) -> dict[str, Any]:
     for _, relation, _ in kg.relations():
         relations[relation.value] += 1
     return {"nodes": nodes, "relations": relations, "assertions": len(kg.assertions)}
+
+
+def top_actors(kg: KnowledgeGraph, n: int = 10) -> list[tuple[Entity, int]]:
+    """The ``n`` actors in the most distinct relations (either end), with that number; ties by label.
+
+    >>> [(entity.label, count) for entity, count in top_actors(kg, 2)]
+    [('Turkey', 2), ...]
+    """
+    counts: Counter[str] = Counter()
+    for subject_id, _, object_id in kg.relations():
+        counts[subject_id] += 1
+        counts[object_id] += 1
+    actors = [(kg.entities[i], c) for i, c in counts.items() if i in kg.entities and kg.entities[i].kind.is_actor]
+    return sorted(actors, key=lambda pair: (-pair[1], pair[0].label, pair[0].entity_id))[:n]
 
 
 def _merge_evidence(

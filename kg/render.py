@@ -105,16 +105,18 @@ def render_html(
     write_atomic(path, html_page(kg, max_nodes, max_edges))
 
 
-def html_page(kg: KnowledgeGraph, max_nodes: int = DEFAULT_MAX_NODES, max_edges: int = DEFAULT_MAX_EDGES) -> str:
+def html_page(kg: KnowledgeGraph, max_nodes: int = DEFAULT_MAX_NODES, max_edges: int = DEFAULT_MAX_EDGES,
+              corpus: str | None = None) -> str:
     """``kg`` as an interactive HTML page that needs nothing but itself.
 
     Nodes are coloured and shaped by kind and sized by importance; edges are
     coloured, dashed and tipped by relation; a legend doubles as the filters.
     Clicking a node shows its profile, clicking an edge its evidence. With more
     than ``max_nodes`` nodes or ``max_edges`` edges, only the most important
-    nodes (and the relations among them) are drawn, and the page says so.
+    nodes (and the relations among them) are drawn, and the page says so. ``corpus`` names
+    the articles in the page's title and heading ("news-2024: knowledge graph").
 
-    >>> page = html_page(kg, max_nodes=200)
+    >>> page = html_page(kg, max_nodes=200, corpus="news-2024")
     """
     if max_nodes < 1:
         raise ValueError(f"max_nodes must be at least 1, got {max_nodes}")
@@ -154,6 +156,7 @@ def html_page(kg: KnowledgeGraph, max_nodes: int = DEFAULT_MAX_NODES, max_edges:
         viewer_css=Markup(assets["viewer_css"]),
         viewer_js=Markup(assets["viewer_js"]),
         csp=_content_security_policy(assets),
+        corpus=corpus,
         counts=counts,
         truncated=counts["nodes"] < counts["all_nodes"] or counts["edges"] < counts["all_edges"],
         kinds=[_kind_legend(kind, g) for kind in EntityKind],
@@ -430,7 +433,17 @@ def _assets() -> dict[str, str]:
 def _template() -> jinja2.Template:
     source = resources.files("kg").joinpath(VIEWER, "page.html").read_text(encoding="utf-8")
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env.filters["count_of"] = count_of
     return env.from_string(source)
+
+
+def count_of(n: int, noun: str) -> str:
+    """A count with its noun in the right number.
+
+    >>> count_of(1, "relation"), count_of(2000, "node")
+    ('1 relation', '2,000 nodes')
+    """
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _content_security_policy(assets: dict[str, str]) -> str:

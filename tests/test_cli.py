@@ -72,7 +72,7 @@ def graph_file(sample) -> Path:
 def test_build_reports_documents_nodes_and_relations(sample, graph_file):
     result, out = sample
     assert result.exit_code == 0, result.output
-    assert "Read 5 document(s), skipped 0." in result.stdout
+    assert "Read 5 documents, skipped 0." in result.stdout
     assert sorted(p.name for p in out.iterdir()) == OUTPUT_FILES
     for name in OUTPUT_FILES:
         assert f"wrote {out / name}" in result.stdout.replace("\n", "")
@@ -142,7 +142,7 @@ def test_build_skips_bad_input_with_one_line_each(bad_input):
     result, folder, missing, out = bad_input
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
-    assert "Read 3 document(s), skipped 5." in result.stdout
+    assert "Read 3 documents, skipped 5." in result.stdout
     output = lines(result.output)
     expected = {
         f"{folder / 'empty.txt'}:": "empty",
@@ -185,7 +185,7 @@ def test_build_with_nothing_readable_fails_clearly(tmp_path):
     result = kg("build", tmp_path / "empty.txt", tmp_path / "missing", "--out", tmp_path / "out")
     assert result.exit_code != 0
     assert "Traceback" not in result.output
-    assert "Read 0 document(s), skipped 2." in result.stdout
+    assert "Read 0 documents, skipped 2." in result.stdout
     assert "kg build: no article could be read" in result.stderr
 
 
@@ -345,3 +345,39 @@ def test_eval_min_f1_sets_the_exit_code(graph_file):
     assert failing.exit_code == 1
     assert failing.stdout.splitlines()[-1].startswith("F1=")  # the report is still printed
     assert kg("eval", graph_file, *gold, "--min-f1", "0.5").exit_code == 0
+
+
+# --------------------------------------------------------------------------- what a person at a terminal sees
+
+
+def test_build_on_a_terminal_shows_progress_and_a_summary(tmp_path, monkeypatch):
+    import io
+    import shutil
+
+    from rich.console import Console
+
+    from kg import cli
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(INPUT, corpus)
+    screen_out, screen_err = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(cli, "out", Console(file=screen_out, force_terminal=True, width=120))
+    monkeypatch.setattr(cli, "err", Console(file=screen_err, force_terminal=True, width=120))
+    monkeypatch.setattr(cli, "_count_documents", lambda paths: 5)
+    (corpus / "empty.txt").write_text("")
+    result = runner.invoke(app, ["build", str(corpus), "--out", str(tmp_path / "out"), "--no-cache"])
+
+    assert result.exit_code == 0, result.output
+    assert "tokens/s" in screen_err.getvalue()  # the bar was drawn
+    summary = screen_out.getvalue()
+    assert "Top actors" in summary and "Turkey" in summary
+    assert "Skipped 1 input" in summary and "empty file" in summary
+
+
+def test_build_in_a_pipe_prints_no_bar_and_no_summary(tmp_path):
+    result = runner.invoke(app, ["build", str(INPUT), "--out", str(tmp_path / "out"), "--no-cache"])
+
+    assert result.exit_code == 0
+    assert "tokens/s" not in result.output and "\x1b[" not in result.output
+    assert "Top actors" not in result.output
+    assert "Read 5 documents, skipped 0." in result.stdout

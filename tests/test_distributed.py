@@ -87,7 +87,7 @@ def test_kg_build_dask_on_the_command_line(cluster, corpus, local, tmp_path):
     result = CliRunner().invoke(app, ["build", str(corpus), "--out", str(out), "--dask", cluster.scheduler_address,
                                       "--no-cache"])
     assert result.exit_code == 0, result.output
-    assert f"Read {len(SAMPLES) + len(EXTRA)} document(s)" in result.output
+    assert f"Read {len(SAMPLES) + len(EXTRA)} documents" in result.output
     assert _files(out) == _files(local[1])
 
 

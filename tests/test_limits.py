@@ -48,7 +48,7 @@ def test_files_over_max_bytes_are_skipped_with_a_message(tmp_path):
     assert "Traceback" not in result.output
     skipped = [line for line in result.output.splitlines() if "huge.txt" in line]
     assert len(skipped) == 1 and "too large" in skipped[0] and "1000" in skipped[0], result.output
-    assert "Read 1 document(s), skipped 1." in result.stdout
+    assert "Read 1 document, skipped 1." in result.stdout
     graph = Graph().parse(tmp_path / "out" / "graph.ttl")
     assert {str(graph.value(s, RDFS.label)) for s, _ in graph.subject_objects(KG.backs)} == {"Russia"}
 

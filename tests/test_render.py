@@ -390,3 +390,18 @@ def test_kg_build_max_nodes_limits_only_the_page(tmp_path, monkeypatch):
 
     kg.build.write_outputs(plain_kg(), tmp_path / "default")
     assert len(data((tmp_path / "default" / "graph.html").read_text(encoding="utf-8"))["nodes"]) == 6
+
+
+def test_title_names_the_corpus_and_counts_read_well():
+    one = KnowledgeGraph(
+        documents=[Document("d1", "...", "a.txt")],
+        entities={"turkey": Entity("turkey", EntityKind.COUNTRY, "Turkey", documents={"d1"}),
+                  "hts": Entity("hts", EntityKind.ARMED_GROUP, "HTS", documents={"d1"})},
+        assertions=[Assertion("turkey", RelationType.OPPOSES, "hts", Evidence("d1", "Turkey opposes HTS.", 0, 19))],
+    )
+    page = html_page(one, corpus="idlib <2020>")
+    title = re.search(r"<title>(.*?)</title>", page).group(1)
+    assert title == "idlib &lt;2020&gt;: knowledge graph, 2 nodes, 1 relation"
+    assert "1 relation from 1 article<" in page
+    assert "1 relations" not in page and "1 articles" not in page
+    assert "<title>Knowledge graph, " in html_page(one)  # no corpus given

@@ -243,14 +243,15 @@
   // ------------------------------------------------------------------ filters
 
   const number = (n) => n.toLocaleString("en-US"); // 2,000 as the page heading writes it
+  const countOf = (n, noun) => number(n) + " " + noun + (n === 1 ? "" : "s"); // "1 relation", "2 relations"
 
   function updateStatus() {
     const shownNodes = nodeView.length;
     const shownEdges = edgeView.length;
     const all = shownNodes === data.nodes.length && shownEdges === data.edges.length;
     status.textContent = all
-      ? number(data.nodes.length) + " nodes and " + number(data.edges.length) + " relations from " + number(data.articles) + " articles"
-      : "Showing " + number(shownNodes) + " of " + number(data.nodes.length) + " nodes and " + number(shownEdges) + " of " + number(data.edges.length) + " relations";
+      ? countOf(data.nodes.length, "node") + " and " + countOf(data.edges.length, "relation") + " from " + countOf(data.articles, "article")
+      : "Showing " + number(shownNodes) + " of " + countOf(data.nodes.length, "node") + " and " + number(shownEdges) + " of " + countOf(data.edges.length, "relation");
   }
 
   function applyFilters() {
