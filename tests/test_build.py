@@ -218,3 +218,54 @@ def test_a_second_build_replaces_the_output(previous_output):
     graph = Graph().parse(out / "graph.ttl", format="turtle")
     assert {str(v) for v in graph.objects(None, KG.documentId)} == {"ankara"}
     assert [d.doc_id for d in result.graph.documents] == ["ankara"]
+
+
+# --------------------------------------------------------------------------- a real-looking news page
+
+
+NEWS_PAGE = ROOT / "tests" / "data" / "pages" / "turkey_idlib_news_page.html"
+BOILERPLATE_NAMES = ("China", "Venezuela", "Guyana", "Japan", "North Korea", "Brazil", "Argentina",
+                     "Canada", "Mexico", "Chile", "Sweden", "Norway", "Peru", "Bolivia")
+
+
+def _labelled_relations(graph):
+    return {(graph.entities[a.subject_id].label, a.relation.value, graph.entities[a.object_id].label)
+            for a in graph.assertions}
+
+
+def test_a_news_page_gives_the_article_s_relations_and_none_of_the_boilerplate(tmp_path):
+    # The page wraps the text of a sample article in a menu, a ticker, share buttons, related
+    # stories, readers' comments, a footer and scripts, each with sentences that would be relations.
+    page = build([NEWS_PAGE], tmp_path / "page", cache=False)
+    article = build([INPUT / "001_e2a5421fd2ec2f6f.txt"], tmp_path / "text", cache=False)
+
+    assert not page.problems
+    (document,) = page.graph.documents
+    assert document.title == "Turkey says it fulfilled its Idlib duties under deals with Russia and Iran"
+    assert document.date == "2020-02-15"
+    relations = _labelled_relations(page.graph)
+    assert relations and relations == _labelled_relations(article.graph)
+    labels = {entity.label for entity in page.graph.entities.values()}
+    assert not labels & set(BOILERPLATE_NAMES)
+    turtle = (tmp_path / "page" / "graph.ttl").read_text(encoding="utf-8")
+    assert not [name for name in BOILERPLATE_NAMES if name in turtle]
+
+
+def test_a_reader_that_fails_costs_its_file_one_problem_never_the_build(tmp_path, monkeypatch):
+    from kg import ingest
+
+    def broken(*args, **kwargs):
+        raise ModuleNotFoundError("No module named 'lxml_html_clean'")
+
+    monkeypatch.setitem(ingest.READERS, ".html", broken)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "page.html").write_text(NEWS_PAGE.read_text(encoding="utf-8"), encoding="utf-8")
+    (corpus / "article.txt").write_text((INPUT / "001_e2a5421fd2ec2f6f.txt").read_text(encoding="utf-8"),
+                                        encoding="utf-8")
+    result = build([corpus], tmp_path / "out", cache=False)
+
+    assert [str(p) for p in result.problems] == [
+        f"{corpus / 'page.html'}: cannot read: ModuleNotFoundError: No module named 'lxml_html_clean'"]
+    assert len(result.graph.documents) == 1 and result.graph.assertions
+    assert (tmp_path / "out" / "graph.ttl").stat().st_size > 0
