@@ -4,16 +4,28 @@ One local HTTP server (the standard library's ``ThreadingHTTPServer``, no web fr
 
 ========================  ==================================================================
 ``/sparql``               SPARQL 1.1 Protocol: GET ``?query=``, POST as a form or as
-                          ``application/sparql-query``. SELECT/ASK as SPARQL JSON, XML, CSV or
-                          TSV, CONSTRUCT/DESCRIBE as Turtle, N-Triples, JSON-LD or RDF/XML,
-                          chosen by the ``Accept`` header (or ``format=json|xml|csv|tsv|ttl|
-                          nt|jsonld|rdfxml``).
+                          ``application/sparql-query`` (UTF-8; another ``charset`` gets 415).
+                          SELECT/ASK as SPARQL JSON, XML, CSV or TSV, CONSTRUCT/DESCRIBE as
+                          Turtle, N-Triples, JSON-LD or RDF/XML, chosen by the ``Accept``
+                          header; a ``format=`` or ``output=`` parameter naming one of these
+                          (``json|xml|csv|tsv|ttl|n3|nt|jsonld|rdfxml`` or a media type) wins,
+                          any other value is ignored.
 ``/``                     the graph viewer (``graph.html`` of the served directory)
 ``/graph.ttl``            the graph in Turtle
 ``/query``                a query page, its editor preloaded with ``ontology/queries/*.rq``
                           (a box for the ``?name`` of those about one actor, event or
                           agreement, filled in from the graph); ``/queries.json`` the same
 ========================  ==================================================================
+
+The dataset, one rule: a query reads the graphs the server holds, never anything else. The
+default graph is every triple of the served file; a TriG or N-Quads file's named graphs are held
+under their names too. ``default-graph-uri`` and ``named-graph-uri`` (the protocol's dataset)
+replace the query's ``FROM`` and ``FROM NAMED``, which replace the default dataset (given only
+one of the two parameters, the other part of the dataset is empty); each names a graph held by
+the server, and a graph it does not hold is simply empty: nothing is fetched.
+Relative IRIs in a query resolve against the endpoint's URL (``http://HOST/sparql``, HOST from
+the request's ``Host`` header). ``SELECT *`` lists its variables in the order they first appear
+in the query.
 
 Read-only and bounded:
 
@@ -47,7 +59,7 @@ import sys
 import threading
 import time
 import signal
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -61,6 +73,7 @@ __all__ = [
     "DEFAULT_MAX_ROWS",
     "DEFAULT_WORKERS",
     "Reply",
+    "Dataset",
     "GraphSource",
     "QueryPool",
     "execute",
@@ -93,17 +106,20 @@ RESULT_TYPES = {
     },
     "graph": {
         TURTLE: TURTLE, "application/turtle": TURTLE, "application/x-turtle": TURTLE,
+        "text/n3": TURTLE, "application/n3": TURTLE, "text/rdf+n3": TURTLE,  # Turtle is N3
         NTRIPLES: NTRIPLES, "text/plain": NTRIPLES,
         JSONLD: JSONLD, "application/x-json+ld": JSONLD, "application/json": JSONLD,
         RDFXML: RDFXML, "application/xml": RDFXML, "text/xml": RDFXML,
     },
 }
 DEFAULT_TYPES = {"results": SPARQL_JSON, "graph": TURTLE}
-FORMAT_NAMES = {  # ``format=`` -> media type, per kind
+FORMAT_NAMES = {  # ``format=`` / ``output=`` -> media type, per kind (a media type is taken too)
     "results": {"json": SPARQL_JSON, "xml": SPARQL_XML, "csv": CSV, "tsv": TSV},
-    "graph": {"ttl": TURTLE, "turtle": TURTLE, "nt": NTRIPLES, "ntriples": NTRIPLES, "jsonld": JSONLD,
-              "json-ld": JSONLD, "json": JSONLD, "xml": RDFXML, "rdfxml": RDFXML, "rdf": RDFXML},
+    "graph": {"ttl": TURTLE, "turtle": TURTLE, "n3": TURTLE, "nt": NTRIPLES, "ntriples": NTRIPLES,
+              "jsonld": JSONLD, "json-ld": JSONLD, "json": JSONLD, "xml": RDFXML, "rdfxml": RDFXML,
+              "rdf": RDFXML, "rdf+xml": RDFXML},
 }
+FORMAT_PARAMETERS = ("format", "output")  # what SPARQL clients send besides Accept (SPARQLWrapper: both)
 
 UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 READ_ONLY = "this SPARQL endpoint is read-only: SPARQL Update is not accepted"
@@ -147,18 +163,32 @@ def _accepted(accept: str | None) -> list[str]:
     return [media for _, _, media in sorted(ranges)] or ["*/*"]
 
 
-def negotiate(accept: str | None, kind: str, fmt: str | None = None) -> str | None:
+def _named_format(kind: str, fmt: str | Sequence[str] | None) -> str | None:
+    """The media type the first known value of ``fmt`` names for ``kind``; None if none is known."""
+    for value in [fmt] if isinstance(fmt, str) else fmt or ():
+        value = value.strip().lower()
+        found = FORMAT_NAMES[kind].get(value) or RESULT_TYPES[kind].get(value.split(";")[0].strip())
+        if found:
+            return found
+    return None
+
+
+def negotiate(accept: str | None, kind: str, fmt: str | Sequence[str] | None = None) -> str | None:
     """The media type to answer a ``kind`` (``"results"`` or ``"graph"``) result in, or None.
 
-    ``fmt`` (the ``format=`` parameter) wins over the Accept header.
+    ``fmt`` (the values of ``format=`` and ``output=``) wins over the Accept header when it names
+    a format of this kind; otherwise it is ignored.
 
     >>> negotiate("text/csv;q=0.5, application/sparql-results+xml", "results")
     'application/sparql-results+xml'
     >>> negotiate("application/json", "graph"), negotiate(None, "graph"), negotiate("image/png", "results")
     ('application/ld+json', 'text/turtle', None)
+    >>> negotiate("text/csv", "results", ["png"]), negotiate(None, "graph", ["rdf+xml", "application/rdf+xml"])
+    ('text/csv', 'application/rdf+xml')
     """
-    if fmt:
-        return FORMAT_NAMES[kind].get(fmt.lower())
+    named = _named_format(kind, fmt)
+    if named:
+        return named
     served = RESULT_TYPES[kind]
     for media in _accepted(accept):
         if media in served:
@@ -176,12 +206,9 @@ def negotiate(accept: str | None, kind: str, fmt: str | None = None) -> str | No
     return None
 
 
-def _not_acceptable(kind: str, fmt: str | None) -> Reply:
+def _not_acceptable(kind: str) -> Reply:
     what = "SELECT and ASK results" if kind == "results" else "CONSTRUCT and DESCRIBE results"
     offered = ", ".join(sorted(set(RESULT_TYPES[kind].values())))
-    names = ", ".join(FORMAT_NAMES[kind])
-    if fmt:
-        return Reply.text(400, f"unknown format={fmt!r} for {what}; use one of {names}")
     return Reply.text(406, f"none of the Accept types can be served for {what}; offered: {offered}")
 
 
@@ -301,6 +328,45 @@ def _content_type(media: str) -> str:
 # --------------------------------------------------------------------------- running one query
 
 
+@dataclass(frozen=True)
+class Dataset:
+    """The dataset a request names (``default-graph-uri``, ``named-graph-uri``): IRIs of graphs
+    the server holds; one it does not hold is empty."""
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+    def arguments(self) -> dict:
+        """The ``default_graph`` and ``named_graphs`` arguments of ``pyoxigraph.Store.query``."""
+        import pyoxigraph as ox
+
+        return {"default_graph": [ox.NamedNode(iri) for iri in self.default],
+                "named_graphs": [ox.NamedNode(iri) for iri in self.named]}
+
+
+# Strings, IRIs and comments: where a ``?`` or ``SELECT`` is no variable or keyword.
+_SPARQL_SKIP = re.compile(r""""{3}(?:[^"\\]|\\.|"(?!""))*"{3}|'{3}(?:[^'\\]|\\.|'(?!''))*'{3}"""
+                          r"""|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\x00-\x20]*>|\#[^\n]*""", re.S)
+_SELECT_STAR = re.compile(r"(?<![\w:])SELECT(?![\w:])\s*(?:(?:DISTINCT|REDUCED)\s+)?(\*)?", re.I)
+
+
+def select_variables(sparql: str, variables: list[str]) -> list[str]:
+    """The result ``variables`` of a SELECT in the order the query gives them: for ``SELECT *``
+    (which Oxigraph lists sorted), the order they first appear in the query.
+
+    >>> select_variables("SELECT * { ?s ?p ?o }", ["o", "p", "s"])
+    ['s', 'p', 'o']
+    """
+    text = _SPARQL_SKIP.sub(" ", sparql)
+    select = _SELECT_STAR.search(text)
+    if select is None or select.group(1) is None:
+        return variables
+    first: dict[str, int] = {}
+    for match in re.finditer(r"[?$](\w+)", text[select.end():]):
+        first.setdefault(match.group(1), match.start())
+    return sorted(variables, key=lambda name: first.get(name, len(text)))
+
+
 def check_request(sparql: str) -> Reply | None:
     """A 4xx reply for what this endpoint refuses before running anything (an update,
     ``SERVICE``), else None."""
@@ -314,12 +380,13 @@ def check_request(sparql: str) -> Reply | None:
     return None
 
 
-def execute(store, sparql: str, accept: str | None = None, fmt: str | None = None,
-            max_rows: int = DEFAULT_MAX_ROWS) -> Reply:
+def execute(store, sparql: str, accept: str | None = None, fmt: str | Sequence[str] | None = None,
+            max_rows: int = DEFAULT_MAX_ROWS, base_iri: str | None = None, dataset: Dataset | None = None) -> Reply:
     """Run ``sparql`` on an Oxigraph ``store`` and serialize the result as negotiated.
 
     At most ``max_rows`` solutions (or triples) are read: one more gets 422. The project
-    prefixes (``kg:``, ``kgr:``, ``rdfs:``, ...) are predeclared, as in ``kg query``.
+    prefixes (``kg:``, ``kgr:``, ``rdfs:``, ...) are predeclared, as in ``kg query``. Relative
+    IRIs resolve against ``base_iri``; a ``dataset`` replaces the query's FROM and FROM NAMED.
     """
     import pyoxigraph as ox
 
@@ -329,11 +396,12 @@ def execute(store, sparql: str, accept: str | None = None, fmt: str | None = Non
     if refused is not None:
         return refused
     try:
-        result = store.query(sparql, prefixes=_OX_PREFIXES)
+        options = dataset.arguments() if dataset else {}
+        result = store.query(sparql, prefixes=_OX_PREFIXES, base_iri=base_iri, **options)
         kind = "graph" if isinstance(result, ox.QueryTriples) else "results"
         media = negotiate(accept, kind, fmt)
         if media is None:
-            return _not_acceptable(kind, fmt)
+            return _not_acceptable(kind)
         if isinstance(result, ox.QueryBoolean):
             return Reply(200, _content_type(media), _boolean(media, bool(result)))
         items = []
@@ -350,7 +418,12 @@ def execute(store, sparql: str, accept: str | None = None, fmt: str | None = Non
     if kind == "graph":
         body = _graph_bytes(media, items)
     else:
-        body = _RESULT_WRITERS[media]([v.value for v in result.variables], items)
+        variables = [v.value for v in result.variables]
+        order = select_variables(sparql, variables)
+        if order != variables:
+            positions = [variables.index(name) for name in order]
+            items = [tuple(row[i] for i in positions) for row in items]
+        body = _RESULT_WRITERS[media](order, items)
     return Reply(200, _content_type(media), body, {"X-Result-Count": str(len(items))})
 
 
@@ -381,27 +454,61 @@ class GraphSource:
         return cls(path, viewer if viewer.is_file() else None)
 
 
+_QUAD_FILES = {".trig": "TRIG", ".nq": "N_QUADS"}  # suffix -> pyoxigraph.RdfFormat name
+
+
+def _default_graph(store) -> list:
+    """The triples of the store's default graph."""
+    import pyoxigraph as ox
+
+    return [quad.triple for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+
+
+def load_served(graph: str | Path):
+    """The graph file in an in-memory Oxigraph store, and its number of triples: every triple in
+    the default graph (as :func:`kg.query.load_store` reads it); a TriG or N-Quads file's named
+    graphs under their names too, from the same parse (its blank nodes are the same ones)."""
+    import pyoxigraph as ox
+
+    from kg.query import load_store
+
+    store = load_store(graph)  # the file's errors, as kg query reports them
+    fmt = _QUAD_FILES.get(Path(graph).suffix.lower())
+    if fmt is None:
+        return store, len(store)
+    store.clear()
+    store.extend(_also_by_name(ox.parse(path=str(graph), format=getattr(ox.RdfFormat, fmt))))
+    return store, len(_default_graph(store))
+
+
+def _also_by_name(quads):
+    """Each quad as a triple of the default graph, and a quad of a named graph as itself too."""
+    import pyoxigraph as ox
+
+    for quad in quads:
+        yield ox.Quad(quad.subject, quad.predicate, quad.object)
+        if not isinstance(quad.graph_name, ox.DefaultGraph):
+            yield quad
+
+
 def _worker_main(conn, graph: str) -> None:
     """A worker process: load the graph into an in-memory Oxigraph store, then answer jobs."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the server, which stops its workers
     try:
-        from kg.query import load_store
-
-        store = load_store(graph)
+        store, triples = load_served(graph)
     except Exception as error:  # reported to the parent, which stops with the message
         conn.send(("error", str(error)))
         return
-    conn.send(("ready", len(store)))
+    conn.send(("ready", triples))
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return
-        if job[0] == "query":
-            _, sparql, accept, fmt, max_rows = job
-            reply = execute(store, sparql, accept, fmt, max_rows)
-        else:  # ("dump",): the graph as Turtle
-            reply = Reply(200, _content_type(TURTLE), _graph_bytes(TURTLE, [q.triple for q in store]))
+        if job[0] == "query":  # ("query", sparql, accept, fmt, max_rows, base_iri, dataset)
+            reply = execute(store, *job[1:])
+        else:  # ("dump",): the default graph as Turtle
+            reply = Reply(200, _content_type(TURTLE), _graph_bytes(TURTLE, _default_graph(store)))
         conn.send(reply)
 
 
@@ -514,11 +621,14 @@ class QueryPool:
         self._replace(worker)
         return Reply.text(503, f"query timed out after {timeout:g} s (kg serve --timeout); it was stopped")
 
-    def query(self, sparql: str, accept: str | None = None, fmt: str | None = None) -> Reply:
+    def query(self, sparql: str, accept: str | None = None, fmt: Sequence[str] | str | None = None,
+              base_iri: str | None = None, dataset: Dataset | None = None) -> Reply:
+        """Run one query on a worker (see :func:`execute`)."""
         refused = check_request(sparql)  # refused here too, without a worker round trip
         if refused is not None:
             return refused
-        return self.run(("query", sparql, accept, fmt, self.max_rows))
+        fmt = [fmt] if isinstance(fmt, str) else list(fmt or [])
+        return self.run(("query", sparql, accept, fmt, self.max_rows, base_iri, dataset))
 
     def close(self) -> None:
         with self._lock:
@@ -651,7 +761,7 @@ class _App:
         for kind, pattern in EXAMPLE_PICKS.items():
             sparql = (f"SELECT ?label WHERE {{ {{ SELECT ?node (COUNT(*) AS ?n) WHERE {{ {pattern} }} "
                       f"GROUP BY ?node ORDER BY DESC(?n) ?node LIMIT 1 }} ?node rdfs:label ?label }} LIMIT 1")
-            reply = self.pool.run(("query", sparql, SPARQL_JSON, None, 1),
+            reply = self.pool.run(("query", sparql, SPARQL_JSON, None, 1, None, None),
                                   timeout=min(self.pool.timeout, 5))
             if reply.status != 200:
                 continue
@@ -741,19 +851,26 @@ class Handler(BaseHTTPRequestHandler):
         if isinstance(body, Reply):
             self._send(body)
             return
-        media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        media, charset = _media_type(self.headers.get("Content-Type"))
         params = parse_qs(url.query, keep_blank_values=True)
         if media == "application/sparql-update":
             self._send(Reply.text(403, READ_ONLY + "."))
             return
-        if media == "application/sparql-query":
-            params["query"] = [body.decode("utf-8", errors="replace")]
-        elif media == "application/x-www-form-urlencoded":
-            for name, values in parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True).items():
-                params.setdefault(name, []).extend(values)
-        else:
+        if media not in ("application/sparql-query", "application/x-www-form-urlencoded"):
             self._send(Reply.text(415, "POST a query as application/x-www-form-urlencoded (query=...) "
                                        "or as application/sparql-query"))
+            return
+        if charset not in (None, "utf-8", "utf8"):
+            self._send(Reply.text(415, f"charset={charset} is not accepted: send the query in UTF-8"))
+            return
+        try:
+            if media == "application/sparql-query":
+                params["query"] = [body.decode("utf-8")]
+            else:
+                for name, values in parse_qs(body.decode("utf-8"), keep_blank_values=True, errors="strict").items():
+                    params.setdefault(name, []).extend(values)
+        except UnicodeDecodeError:
+            self._send(Reply.text(400, "the request body is not UTF-8"))
             return
         self._send(self._sparql(params))
 
@@ -780,10 +897,54 @@ class Handler(BaseHTTPRequestHandler):
         queries = params.get("query", [])
         if len(queries) != 1 or not queries[0].strip():
             return Reply.text(400, "give exactly one non-empty query parameter (the SPARQL 1.1 Protocol)")
-        if params.get("default-graph-uri") or params.get("named-graph-uri"):
-            return Reply.text(400, "default-graph-uri and named-graph-uri are not supported: the endpoint holds one graph")
-        fmt = (params.get("format") or [None])[0]
-        return self.app.pool.query(queries[0], self.headers.get("Accept"), fmt)
+        dataset = _dataset(params)
+        if isinstance(dataset, Reply):
+            return dataset
+        fmt = [value for name in FORMAT_PARAMETERS for value in params.get(name, [])]
+        return self.app.pool.query(queries[0], self.headers.get("Accept"), fmt, self._base_iri(), dataset)
+
+    def _base_iri(self) -> str:
+        """The endpoint's URL, the base IRI of queries: ``http://HOST/sparql``, HOST as the client
+        named it (the Host header), else the address the server is bound to."""
+        host = (self.headers.get("Host") or "").strip()
+        if not _HOST.fullmatch(host):
+            address, port = self.server.server_address[:2]
+            host = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+        return f"http://{host}/sparql"
+
+
+_HOST = re.compile(r"(?:[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?")
+
+
+def _media_type(content_type: str | None) -> tuple[str, str | None]:
+    """The media type of a Content-Type header, lower-cased, and its charset (lower-cased) or None.
+
+    >>> _media_type('application/sparql-query; charset="UTF-16"')
+    ('application/sparql-query', 'utf-16')
+    """
+    media, *parameters = (content_type or "").split(";")
+    charset = None
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return media.strip().lower(), charset
+
+
+def _dataset(params: dict[str, list[str]]) -> Dataset | Reply | None:
+    """The dataset the protocol's ``default-graph-uri`` and ``named-graph-uri`` name (None when
+    neither is given), or 400 for a value that is not an absolute IRI."""
+    import pyoxigraph as ox
+
+    dataset = Dataset(tuple(params.get("default-graph-uri", [])), tuple(params.get("named-graph-uri", [])))
+    if not dataset.default and not dataset.named:
+        return None
+    for iri in dataset.default + dataset.named:
+        try:
+            ox.NamedNode(iri)
+        except ValueError as error:
+            return Reply.text(400, f"default-graph-uri and named-graph-uri take absolute IRIs; {iri!r}: {error}")
+    return dataset
 
 
 def make_server(source: GraphSource, pool: QueryPool, host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:

@@ -23,14 +23,14 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
-from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper import CSV, JSON, N3, RDFXML, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 from test_rdf import sample_kg
 
 from kg.namespaces import KG, KGR
 from kg.query import bind_values, list_queries, load_query, variable_parts
 from kg.rdf import serialize, to_rdf
-from kg.serve import Reply, example_queries, execute, negotiate
+from kg.serve import Dataset, Reply, example_queries, execute, negotiate, select_variables
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 2.0
@@ -246,12 +246,109 @@ def test_sparqlwrapper_csv_and_xml(url):
     assert [n.firstChild.data for n in document.getElementsByTagName("literal")] == ["Russia", "Turkey"]
 
 
-def test_format_parameter_overrides_accept(url):
+def test_format_parameter_overrides_accept_and_an_unknown_one_is_ignored(url):
     query = "SELECT ?x WHERE { ?x kg:backs ?y }"
     status, headers, _ = http(url, params={"query": query, "format": "csv"}, headers={"Accept": "application/json"})
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
-    status, _, body = http(url, params={"query": query, "format": "png"})
-    assert status == 400 and b"format" in body
+    status, headers, _ = http(url, params={"query": query, "output": "text/tab-separated-values"})
+    assert status == 200 and headers["Content-Type"].startswith("text/tab-separated-values")
+    for ignored in ("png", "n3", ""):  # not a results format: Accept decides
+        status, headers, _ = http(url, params={"query": query, "format": ignored}, headers={"Accept": "text/csv"})
+        assert status == 200 and headers["Content-Type"].startswith("text/csv")
+    status, headers, _ = http(url, params={"query": CONSTRUCT, "format": "n3"})
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+
+
+def test_sparqlwrapper_rdfxml_and_n3(url):
+    """SPARQLWrapper sends Accept and also format=/output=/results= (rdf+xml, n3): both get RDF."""
+    client = SPARQLWrapper(url + "/sparql")
+    client.setQuery(CONSTRUCT)
+    expected = {(KGR["country/turkey"], KG.backedBy, KGR["person/erdogan"])}
+    client.setReturnFormat(RDFXML)
+    response = client.query()
+    assert response.response.status == 200
+    assert response.response.headers["Content-Type"].startswith("application/rdf+xml")
+    assert set(response.convert()) == expected  # SPARQLWrapper parses RDF/XML into an rdflib Graph
+    client.setReturnFormat(N3)
+    response = client.query()
+    assert response.response.status == 200
+    assert set(Graph().parse(data=response.convert(), format="n3")) == expected
+
+
+STAR = "SELECT * WHERE { ?who kg:backs ?whom . ?who rdfs:label ?name }"
+
+
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/sparql-results+xml",
+                                    "text/csv", "text/tab-separated-values"])
+def test_select_star_keeps_the_order_of_the_query(url, accept):
+    status, _, body = select(url, STAR, accept)
+    assert status == 200
+    text = body.decode()
+    if accept.endswith("+json"):
+        document = json.loads(text)
+        assert document["head"]["vars"] == ["who", "whom", "name"]
+        assert rows(document, "whom", "name") == [(str(KGR["country/turkey"]), "Recep Tayyip Erdogan")]
+    elif accept.endswith("+xml"):
+        ns = {"s": "http://www.w3.org/2005/sparql-results#"}
+        assert [v.get("name") for v in ET.fromstring(text).findall("s:head/s:variable", ns)] == ["who", "whom", "name"]
+    elif accept == "text/csv":
+        assert list(csv.reader(io.StringIO(text)))[1][1:] == [str(KGR["country/turkey"]), "Recep Tayyip Erdogan"]
+        assert text.splitlines()[0] == "who,whom,name"
+    else:
+        assert text.splitlines()[0] == "?who\t?whom\t?name"
+        assert text.splitlines()[1].split("\t")[2] == '"Recep Tayyip Erdogan"'
+
+
+def test_select_variables_order():
+    assert select_variables("SELECT * { ?b ?a ?c }", ["a", "b", "c"]) == ["b", "a", "c"]
+    assert select_variables("SELECT ?c ?a { ?a ?b ?c }", ["c", "a"]) == ["c", "a"]  # a projection is kept
+    assert select_variables("SELECT DISTINCT * { ?z <urn:?a> '?y' # ?x\n OPTIONAL { ?z ?m ?k } }",
+                            ["k", "m", "z"]) == ["z", "m", "k"]
+    assert select_variables("PREFIX select: <urn:s> SELECT ?y ?x { { SELECT * { ?x ?p ?y } } }", ["y", "x"]) == ["y", "x"]
+
+
+# --------------------------------------------------------------------------- the dataset and the base IRI
+
+
+KG_BACKS = "ASK { ?a kg:backs ?b }"
+
+
+def test_protocol_dataset_names_graphs_the_server_holds(url):
+    """default-graph-uri / named-graph-uri replace FROM / FROM NAMED; a graph the server does not
+    hold is empty, never fetched (the IRI below would be a local server)."""
+    elsewhere = "http://127.0.0.1:9/graph.ttl"
+    assert json.loads(select(url, KG_BACKS)[2])["boolean"] is True
+    for params in ({"default-graph-uri": elsewhere}, {"named-graph-uri": elsewhere}):
+        status, _, body = http(url, params={"query": KG_BACKS, **params})
+        assert status == 200 and json.loads(body)["boolean"] is False
+    status, _, body = http(url, params={"query": f"ASK FROM <{elsewhere}> {{ ?a kg:backs ?b }}"})
+    assert status == 200 and json.loads(body)["boolean"] is False
+    status, _, body = http(url, params={"query": f"SELECT ?g FROM NAMED <{elsewhere}> {{ GRAPH ?g {{ ?s ?p ?o }} }}"})
+    assert status == 200 and json.loads(body)["results"]["bindings"] == []
+    status, _, body = http(url, params={"query": KG_BACKS, "default-graph-uri": "not an IRI"})
+    assert status == 400 and b"default-graph-uri" in body
+
+
+def test_relative_iris_resolve_against_the_endpoint(url):
+    status, _, body = select(url, "SELECT (<x> AS ?iri) {}")
+    assert status == 200 and rows(json.loads(body), "iri") == [(url + "/x",)]
+    status, _, body = http(url, params={"query": "SELECT (<x> AS ?iri) {}"}, headers={"Host": "kg.example:8080"})
+    assert rows(json.loads(body), "iri") == [("http://kg.example:8080/x",)]
+    status, _, body = select(url, "CONSTRUCT { <s> <p> 1 } WHERE {}", "application/n-triples")
+    assert status == 200 and body.decode().startswith(f"<{url}/s> <{url}/p> ")
+
+
+def test_post_in_another_charset_gets_415(url):
+    query = "ASK {}"
+    for content_type in ("application/sparql-query; charset=UTF-16", "application/x-www-form-urlencoded; charset=latin-1"):
+        data = query.encode("utf-16") if "16" in content_type else b"query=ASK+%7B%7D"
+        status, _, body = http(url, data=data, headers={"Content-Type": content_type})
+        assert status == 415 and b"UTF-8" in body
+    for charset in ("UTF-8", '"utf-8"'):
+        status, _, _ = http(url, data=query.encode(), headers={"Content-Type": f"application/sparql-query; charset={charset}"})
+        assert status == 200
+    status, _, body = http(url, data=b"ASK { ?s ?p '\xff' }", headers={"Content-Type": "application/sparql-query"})
+    assert status == 400 and b"UTF-8" in body
 
 
 def test_unservable_accept_gets_406(url):
@@ -483,3 +580,12 @@ def test_execute_in_process(store):
     assert execute(store, "DELETE WHERE { ?s ?p ?o }").status == 403
     assert execute(store, "SELEKT nonsense {").status == 400
     assert len(store) == 93
+
+
+def test_execute_with_a_dataset_and_a_base(store):
+    assert json.loads(execute(store, KG_BACKS).body)["boolean"] is True
+    nowhere = Dataset(default=("https://example.org/nothing",))
+    assert json.loads(execute(store, KG_BACKS, dataset=nowhere).body)["boolean"] is False
+    reply = execute(store, "SELECT (<a> AS ?x) {}", base_iri="http://h.example/sparql")
+    assert rows(json.loads(reply.body), "x") == [("http://h.example/a",)]
+    assert execute(store, "SELECT (<a> AS ?x) {}").status == 400  # no base: a relative IRI is an error
