@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.ingest import READERS, normalise_newlines, read_documents, read_html_file, read_markdown_file, shown
-from kg.model import Document, Problem
+from kg.model import Document, Notice, Problem
 from kg.namespaces import KG, RDFS
 from kg.nlp import parse
 from kg.rdf import serialize, to_rdf
@@ -47,10 +47,10 @@ SLOW = settings(max_examples=12, deadline=None, database=None,
                                        HealthCheck.data_too_large])
 
 
-def encodable(item: Document | Problem) -> None:
+def encodable(item: Document | Problem | Notice) -> None:
     """Every string of ``item`` can be written as UTF-8 (no lone surrogates)."""
-    values = [item.path, item.reason] if isinstance(item, Problem) else [
-        item.doc_id, item.text, item.path, item.title, item.date, item.url, item.source]
+    values = [item.path, item.reason] if isinstance(item, Problem) else [item.path, item.message] if isinstance(item, Notice) else [
+        item.doc_id, item.text, item.path, item.title, item.date, item.url, item.source, item.feed_id]
     for value in values:
         if value is not None:
             value.encode("utf-8")
@@ -59,9 +59,12 @@ def encodable(item: Document | Problem) -> None:
 def check_items(items: list, files: list[Path]) -> None:
     """One or more items, each a Document or a Problem about one of ``files``, all writable."""
     for item in items:
-        assert isinstance(item, (Document, Problem))
+        assert isinstance(item, (Document, Problem, Notice))
         encodable(item)
-        assert item.path in {shown(f) for f in files}, item.path
+        if isinstance(item, Document):  # relative to the argument: the end of one of the files' paths
+            assert any(shown(f) == item.path or shown(f).endswith("/" + item.path) for f in files), item.path
+        else:  # problems and notices name the file as given
+            assert item.path in {shown(f) for f in files}, item.path
         if isinstance(item, Document):
             assert item.text.strip() and DOC_ID.fullmatch(item.doc_id), item.doc_id
     ids = [i.doc_id for i in items if isinstance(i, Document)]
@@ -83,7 +86,7 @@ def test_random_bytes_are_a_document_or_problems(tmp_path, data, extension):
     items = read_all(path)
     assert items
     check_items(items, [path])
-    if extension != ".jsonl":
+    if extension not in (".jsonl", ".json"):
         assert len(items) == 1
 
 
@@ -141,10 +144,11 @@ def test_jsonl_gives_one_item_per_line_with_its_number(tmp_path, lines):
     if not numbered:  # nothing but blank lines
         assert [item.reason for item in items] == ["no text"]
         return
-    assert [item.line for item in items] == numbered
-    for item, (is_good, _, _) in zip(items, [lines[n - 1] for n in numbered]):
-        if is_good:
-            assert isinstance(item, Document) and item.doc_id == f"feed-l{item.line}"
+    per_line = [item for item in items if not (isinstance(item, Notice) and item.message.startswith("date "))]
+    assert [item.line for item in per_line] == numbered
+    for item, (is_good, _, _) in zip(per_line, [lines[n - 1] for n in numbered]):
+        if is_good:  # a document, or the same article as an earlier line
+            assert isinstance(item, Document) or item.message.startswith("same article as ")
 
 
 HTML_PIECES = st.sampled_from([
@@ -243,7 +247,8 @@ def test_any_names_and_folders_give_one_item_per_file(tmp_path_factory, files):
         written.append(path)
     items = read_all(root)
     check_items(items, written)
-    assert sorted(i.path for i in items) == sorted(shown(p) for p in written)
+    full = [f"{shown(root)}/{i.path}" if isinstance(i, Document) else i.path for i in items]  # documents: relative
+    assert sorted(full) == sorted(shown(p) for p in written)
 
 
 def test_file_names_that_are_not_utf8_are_shown_and_written(tmp_path):
@@ -256,7 +261,8 @@ def test_file_names_that_are_not_utf8_are_shown_and_written(tmp_path):
     (folder / os.fsdecode(b"empty\xff.txt")).write_bytes(b"")
     items = read_all(folder)
     check_items(items, [folder / bad_name, folder / no_latin, folder / os.fsdecode(b"empty\xff.txt")])
-    assert {i.path for i in items} == {f"{folder}/caf\\xe9 \\xff\\xfe.txt", f"{folder}/\u0633\\xff.txt", f"{folder}/empty\\xff.txt"}
+    # the document's path is relative to the folder; the copy of it (a Notice) and the problem name the file in full
+    assert {i.path for i in items} == {"caf\\xe9 \\xff\\xfe.txt", f"{folder}/\u0633\\xff.txt", f"{folder}/empty\\xff.txt"}
 
 
 def test_deep_folders_and_symlink_loops_end(tmp_path):
@@ -275,8 +281,8 @@ def test_deep_folders_and_symlink_loops_end(tmp_path):
         assert len(documents) == 1 and documents[0].path.endswith("/d/bottom.txt")
         problems = sorted(Path(i.path).name for i in items if isinstance(i, Problem))
         assert problems == ["dangling.md", "self.txt"]
-        from kg.cli import _count_files
-        assert _count_files([Path(levels[0])]) == 3
+        from kg.cli import _count_documents  # the progress bar's count walks the same way
+        assert _count_documents([Path(levels[0])]) == 3
     finally:  # pytest removes its temporary folders recursively, which this depth would break
         for name in ("bottom.txt", "up"):
             with contextlib.suppress(OSError):
