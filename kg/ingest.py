@@ -1,13 +1,21 @@
-r"""INGEST: read article files into ``Document`` records, reporting bad input as ``Problem``.
+r"""INGEST: read article files into ``Document`` records, reporting bad input as ``Problem``
+and remarks on what was read as ``Notice``.
 
 Supported inputs: ``.txt``, ``.md``, ``.html``/``.htm`` (main text extracted with
-trafilatura) and ``.jsonl`` (one article per line). Directories are walked depth first
-in sorted order (iteratively, so any depth is fine, and each real directory once, so
-symlink loops end), skipping hidden entries. Nothing here raises for bad input: each
-unreadable file (or JSONL line) becomes one ``Problem``. Paths are shown as text even
-when a file name is not valid UTF-8 (its stray bytes as ``\xff`` escapes), and text
-never holds lone surrogates (a ``"\ud800"`` escape in JSON becomes U+FFFD), so every
-``Document`` and ``Problem`` can be printed and written as UTF-8.
+trafilatura), ``.jsonl`` (one article object per line) and ``.json`` (one article object or
+a list of them). Directories are walked depth first in sorted order (iteratively, so any
+depth is fine, and each real directory once, so symlink loops end), skipping hidden entries
+and the folder's own documentation (``README``, ``LICENSE``, ...: :data:`FOLDER_DOC_NAMES`);
+every other file is read or reported. Nothing here raises for bad input: each unreadable
+file (or JSONL line, or JSON list item) becomes one ``Problem``. Paths are shown as text even
+when a file name is not valid UTF-8 (its stray bytes as ``\xff`` escapes), and text never
+holds lone surrogates (a ``"\ud800"`` escape in JSON becomes U+FFFD), so every item can be
+printed and written as UTF-8.
+
+A document's id comes from the article itself, not from where it was found: a slug of its
+title and a hash of its URL (else of its text), so renaming or moving a file keeps its IRI,
+and the same article met twice is one document (the later copies are a ``Notice``). Its
+``path`` is relative to the argument it was found under, so no local directory is published.
 """
 from __future__ import annotations
 
@@ -18,47 +26,106 @@ import logging
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path, PurePath
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
-from kg.model import Document, Problem
+from kg.model import Document, Notice, Problem
 
-Item = Document | Problem
-Reader = Callable[[str, str, str], Iterator[Item]]  # (text, path, base doc_id) -> items
+Item = Document | Problem | Notice  # what read_documents yields
+Read = Document | Problem  # what a reader yields: documents as read (provisional id, date as written)
+Reader = Callable[[str, str], Iterator[Read]]  # (text, path shown in messages) -> documents, problems
 
 DEFAULT_MAX_BYTES = 20_000_000  # larger files are skipped with a Problem (``kg build --max-bytes``)
 SNIFF_BYTES = 8192  # NUL bytes in this many leading bytes mean "binary"
-MAX_TITLE_CHARS = 200
-MAX_DATE_CHARS = 100
+MAX_TITLE_CHARS = 150  # a longer line is a paragraph, not a headline
+TITLE_LINES = 3  # a .txt headline is one of this many first lines
+DATELINE_LINES = 3  # a dateline starts one of this many first lines
+MAX_DATE_CHARS = 100  # a longer "date" is not kept
+SLUG_CHARS = 40  # the title part of a document id
+HASH_CHARS = 12  # the hash part of a document id
 
 # trafilatura logs "discarding data" warnings; we report those files as Problems instead.
 logging.getLogger("trafilatura").addHandler(logging.NullHandler())
 
 
+# --------------------------------------------------------------------------- knowledge (data)
+
+# A folder's own documentation, not articles: skipped without a word when walking a folder (read
+# when named on the command line). A name matches when it is one of these words, alone or followed
+# by ".", "-" or "_" and anything ("README.md", "LICENSE-MIT", "COPYING.LESSER"), in any case.
+FOLDER_DOC_NAMES: tuple[str, ...] = (
+    "readme", "license", "licence", "copying", "attribution", "notice", "authors", "changelog",
+)
+
+# The fields of a feed record (JSONL line, JSON object) and the names they go by; first match wins.
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "text": ("text", "content", "body", "article"),
+    "title": ("title", "headline"),
+    "date": ("date", "published", "published_at", "publishedAt", "pubDate", "datePublished"),
+    "url": ("url", "link"),
+    "source": ("source", "publisher", "site"),
+    "feed_id": ("id", "guid"),
+}
+
+# Lines that caption a photo or credit it, never a headline (compared in lower case).
+CAPTION_CUES: dict[str, tuple[str, ...]] = {
+    "starts": ("photo:", "photo by", "photos:", "photograph:", "file photo", "file picture", "picture:",
+               "image:", "caption:", "credit:", "pictured:"),
+    "ends": ("(reuters)", "(ap)", "(afp)", "(ap photo)", "(file photo)", "(getty images)"),
+    "contains": ("getty images", "afp via getty", "(photo:", "(photo by", "(photo credit", "ap photo/",
+                 "reuters/", "photo credit", "©"),
+}
+
+# Month names and abbreviations as datelines write them.
+MONTHS: dict[str, int] = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+
+# dateparser's period of a parsed date -> the precision kept (other periods are not understood).
+DATE_PRECISIONS: dict[str, str] = {"day": "day", "month": "month", "year": "year"}
+
+
 # --------------------------------------------------------------------------- entry point
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A document as a reader gave it (``path``: where it was read, for messages) and its
+    path relative to the argument it was found under (what is published)."""
+
+    doc: Document
+    rel: str
 
 
 def read_documents(
     paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES
-) -> Iterator[Document | Problem]:
-    """Yield one ``Document`` per article and one ``Problem`` per unreadable input.
+) -> Iterator[Item]:
+    """Yield one ``Document`` per article, one ``Problem`` per unreadable input and a ``Notice``
+    for each remark (a date kept as written, an article read before).
 
-    Each path may be a file or a directory. Document ids are unique over the whole
-    call: a repeated id gets ``-2``, ``-3``, ... in the order documents are read (give
-    the paths sorted for ids that do not depend on the order they were listed in, as
-    ``kg build`` does). Files over ``max_bytes`` bytes are skipped with a Problem.
+    Each path may be a file or a directory. An article met again (the same URL, or without
+    one the same text) is not a second document: the first in reading order is kept (give the
+    paths sorted, as ``kg build`` does, for a result that does not depend on their order).
+    Files over ``max_bytes`` bytes are skipped with a Problem.
     """
-    ids = _UniqueIds()
+    seen: dict[int, str] = {}  # identity hash -> where the article was first read
     for arg in paths:
         for item in _read_argument(Path(arg), max_bytes):
-            if isinstance(item, Document):
-                item = _finish(item, ids.claim(item.doc_id))
-            yield item
+            if isinstance(item, _Found):
+                yield from _deliver(item, seen)
+            else:
+                yield item
 
 
 def count_files(paths: Iterable[str | Path]) -> int:
-    """How many files :func:`read_documents` will open for ``paths`` (for a progress bar)."""
+    """How many files :func:`read_documents` will open or report for ``paths`` (for a progress bar)."""
     total = 0
     for arg in paths:
         path = Path(arg)
@@ -70,7 +137,36 @@ def count_files(paths: Iterable[str | Path]) -> int:
     return total
 
 
-def _read_argument(path: Path, max_bytes: int) -> Iterator[Item]:
+def count_documents(paths: Iterable[str | Path]) -> int:
+    """About how many documents and problems :func:`read_documents` will yield for ``paths``
+    (for a progress bar): one per file, but one per line of a JSONL feed (blank lines too)."""
+    total = 0
+    for arg in paths:
+        path = Path(arg)
+        try:
+            is_dir = stat.S_ISDIR(path.stat().st_mode)
+        except OSError:
+            is_dir = False
+        for found in _walk(path) if is_dir else [path]:
+            if not isinstance(found, Problem):
+                total += _count_lines(found) if _extension(found) == ".jsonl" else 1
+    return total
+
+
+def _count_lines(path: Path) -> int:
+    """The lines of the file at ``path`` (a last one without a newline too); at least 1."""
+    lines, last = 0, b"\n"
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+    except OSError:
+        return 1
+    return max(1, lines + (last != b"\n"))
+
+
+def _read_argument(path: Path, max_bytes: int) -> Iterator[Problem | _Found]:
     try:
         is_dir = stat.S_ISDIR(path.stat().st_mode)
     except FileNotFoundError:
@@ -84,16 +180,23 @@ def _read_argument(path: Path, max_bytes: int) -> Iterator[Item]:
             if isinstance(found, Problem):
                 yield found
             else:
-                yield from _read_file(found, found.relative_to(path), max_bytes)
-    elif _extension(path) not in READERS:
-        yield Problem(shown(path), _unsupported(path))
+                yield from _read_file(found, shown(found.relative_to(path).as_posix()), max_bytes)
     else:
-        yield from _read_file(path, PurePath(path.name), max_bytes)
+        yield from _read_file(path, shown(path.name), max_bytes)
 
 
-def _read_file(path: Path, rel: PurePath, max_bytes: int) -> Iterator[Item]:
+def _read_file(path: Path, rel: str, max_bytes: int) -> Iterator[Problem | _Found]:
+    """The documents of the file at ``path`` (published as ``rel``) and its problems."""
+    if _extension(path) not in READERS:
+        yield Problem(shown(path), _unsupported(path))
+        return
+    for item in _read_items(path, max_bytes):
+        yield _Found(item, rel) if isinstance(item, Document) else item
+
+
+def _read_items(path: Path, max_bytes: int) -> Iterator[Read]:
     if _extension(path) == ".jsonl":  # a feed of any length, read a line at a time
-        yield from stream_jsonl_file(path, make_doc_id(rel), max_bytes)
+        yield from stream_jsonl_file(path, max_bytes)
         return
     loaded = _load_text(path, max_bytes)
     if isinstance(loaded, Problem):
@@ -103,7 +206,7 @@ def _read_file(path: Path, rel: PurePath, max_bytes: int) -> Iterator[Item]:
     try:
         # Listed before yielding: a reader that fails half-way (a missing module, a library
         # bug on odd input) costs this file one Problem, never the build.
-        items = list(reader(loaded, shown(path), make_doc_id(rel)))
+        items = list(reader(loaded, shown(path)))
     except Exception as exc:  # noqa: BLE001 - any failure of a reader is this file's problem
         yield Problem(shown(path), reader_failure(exc))
         return
@@ -116,11 +219,32 @@ def reader_failure(exc: BaseException) -> str:
     return f"cannot read: {type(exc).__name__}" + (f": {detail[0][:200]}" if detail else "")
 
 
+def _deliver(found: _Found, seen: dict[int, str]) -> Iterator[Document | Notice]:
+    """The finished document (id, path, date), or a Notice when its article was read before."""
+    doc = _without_surrogates(found.doc)
+    digest = identity_hash(doc)
+    key = int(digest, 16)
+    where = _where(doc.path, doc.line)
+    first = seen.get(key)
+    if first is not None:
+        yield Notice(doc.path, f"same article as {first}, not read again", doc.line)
+        return
+    seen[key] = where
+    doc, notices = _dated(doc)
+    yield replace(doc, doc_id=make_doc_id(doc.title, digest), path=found.rel)
+    yield from notices
+
+
+def _where(path: str, line: int | None) -> str:
+    return f"{path}:{line}" if line is not None else path
+
+
 # --------------------------------------------------------------------------- walking
 
 
 def _walk(root: Path) -> Iterator[Path | Problem]:
-    """Files with a supported extension under ``root``, depth first in sorted order.
+    """The files under ``root`` that are not hidden nor the folder's own documentation, depth
+    first in sorted order.
 
     Iterative (a stack of directory listings), so nesting deeper than Python's recursion
     limit is fine; each real directory is listed once, so symlink loops end.
@@ -146,8 +270,20 @@ def _walk(root: Path) -> Iterator[Path | Problem]:
                 yield listing
             else:
                 stack.append(listing)
-        elif _extension(path) in READERS:
+        elif not is_folder_doc(entry.name):
             yield path
+
+
+_FOLDER_DOC = re.compile(rf"(?:{'|'.join(FOLDER_DOC_NAMES)})(?:[._-].*)?", re.IGNORECASE | re.DOTALL)
+
+
+def is_folder_doc(name: str) -> bool:
+    """True for a folder's own documentation file (:data:`FOLDER_DOC_NAMES`).
+
+    >>> is_folder_doc("README.md"), is_folder_doc("License-MIT"), is_folder_doc("notices-of-war.txt")
+    (True, True, False)
+    """
+    return _FOLDER_DOC.fullmatch(name) is not None
 
 
 def _list_dir(directory: Path, seen: set[tuple[int, int]]) -> Iterator[os.DirEntry] | Problem:
@@ -215,20 +351,60 @@ def normalise_newlines(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- readers
+#
+# A reader gets the decoded text of a file and the path to name in messages, and yields each
+# article as a Document with that path, a provisional id (``doc_id``: read_documents gives the
+# final one) and its date as written (read_documents reads it), or Problems.
 
 
-def read_text_file(text: str, path: str, doc_id: str) -> Iterator[Item]:
-    """Plain text: the whole file is the text; a short first line without a final period is the title."""
+def read_text_file(text: str, path: str, doc_id: str = "") -> Iterator[Read]:
+    """Plain text: the whole file is the text; the title is the first of its first lines that
+    reads as a headline (:func:`reads_as_headline`), if any."""
     body = text.strip()
-    yield Document(doc_id=doc_id, text=body, path=path, title=_text_title(body))
+    yield Document(doc_id=doc_id, text=body, path=path, title=text_title(body))
 
 
-def _text_title(body: str) -> str | None:
-    first, _, rest = body.partition("\n")
-    first = first.strip()
-    if rest.strip() and len(first) <= MAX_TITLE_CHARS and not first.endswith("."):
-        return first
+def text_title(body: str) -> str | None:
+    """The first of the first :data:`TITLE_LINES` lines of ``body`` that reads as a headline and
+    has text after it; None when there is none."""
+    lines = first_lines(body, TITLE_LINES + 1)
+    for line in lines[: min(TITLE_LINES, len(lines) - 1)]:
+        if reads_as_headline(line):
+            return line
     return None
+
+
+def first_lines(text: str, count: int) -> list[str]:
+    """The first ``count`` non-blank lines of ``text``, stripped (the rest is not split)."""
+    lines: list[str] = []
+    start = 0
+    while len(lines) < count and start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if line := text[start:end].strip():
+            lines.append(line)
+        start = end + 1
+    return lines
+
+
+_SENTENCE_END = re.compile(r"[.,;:][\"'”’)\]]*$")
+
+
+def reads_as_headline(line: str) -> bool:
+    """Short, not ending like a sentence, and neither a photo caption or credit nor a dateline."""
+    return (len(line) <= MAX_TITLE_CHARS and not _SENTENCE_END.search(line)
+            and not is_caption(line) and _DATELINE.match(line) is None)
+
+
+def is_caption(line: str) -> bool:
+    """True when ``line`` captions or credits a photo (:data:`CAPTION_CUES`).
+
+    >>> is_caption("Civilians displaced in Idlib, December 2019 (Photo: Getty)")
+    True
+    """
+    low = " ".join(line.lower().split())
+    return (low.startswith(CAPTION_CUES["starts"]) or low.endswith(CAPTION_CUES["ends"])
+            or any(cue in low for cue in CAPTION_CUES["contains"]))
 
 
 # Every pattern stops at the next delimiter of its kind (link text has no brackets, a URL
@@ -242,7 +418,7 @@ _MD_UNDERSCORES = re.compile(r"(?<!\w)(_{1,3})(?=[^\s_])([^_\n]+?)(?<=[^\s_])\1(
 _MD_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 
 
-def read_markdown_file(text: str, path: str, doc_id: str) -> Iterator[Item]:
+def read_markdown_file(text: str, path: str, doc_id: str = "") -> Iterator[Read]:
     """Markdown: inline markup and heading markers removed; the first ``# `` heading is the title."""
     plain = _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", text))
     plain = _MD_UNDERSCORES.sub(r"\2", _MD_STARS.sub(r"\2", plain))
@@ -275,7 +451,7 @@ _HTML_PRUNE = [
 ]
 
 
-def read_html_file(text: str, path: str, doc_id: str) -> Iterator[Item]:
+def read_html_file(text: str, path: str, doc_id: str = "") -> Iterator[Read]:
     """HTML: the article's main text and its metadata, extracted with trafilatura."""
     import trafilatura
 
@@ -301,13 +477,13 @@ def read_html_file(text: str, path: str, doc_id: str) -> Iterator[Item]:
         text=body,
         path=path,
         title=_clean_field(result.title),
-        date=normalise_date(result.date),
+        date=_clean_field(result.date),
         url=_clean_field(result.url),
         source=_clean_field(result.sitename),
     )
 
 
-def stream_jsonl_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
+def stream_jsonl_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Read]:
     """JSON Lines read a line at a time, so a feed may be any size; ``max_bytes`` bounds each line.
 
     A file that is empty, binary or UTF-16 is one Problem; a line that is too long, not UTF-8 or
@@ -349,40 +525,74 @@ def stream_jsonl_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTE
                 continue
             if line.strip():
                 found = True
-                yield _jsonl_record(line, number, where, doc_id)
+                yield _jsonl_record(line, number, where)
         if not found:
             yield Problem(where, "no text")
 
 
-def read_jsonl_file(text: str, path: str, doc_id: str) -> Iterator[Item]:
+def read_jsonl_file(text: str, path: str, doc_id: str = "") -> Iterator[Read]:
     """JSON Lines: one article object per line; blank lines are skipped."""
     for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
-            yield _jsonl_record(line, number, path, doc_id)
+            yield _jsonl_record(line, number, path)
 
 
-def _jsonl_record(line: str, number: int, path: str, doc_id: str) -> Item:
+def _jsonl_record(line: str, number: int, path: str) -> Read:
     try:
         record = json.loads(line)
     except (ValueError, RecursionError) as exc:
         return Problem(path, f"invalid JSON: {getattr(exc, 'msg', None) or exc}", line=number)
+    return record_document(record, path, number)
+
+
+def read_json_file(text: str, path: str, doc_id: str = "") -> Iterator[Read]:
+    """JSON: one article object, or a list of them (each item one document; a bad item is a
+    Problem whose ``line`` is its index in the list, from 0)."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        where = f" at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+        yield Problem(path, f"invalid JSON: {getattr(exc, 'msg', None) or exc}{where}")
+        return
+    if isinstance(data, dict):
+        yield record_document(data, path, None)
+    elif not isinstance(data, list):
+        yield Problem(path, "expected an article object or a list of article objects")
+    elif not data:
+        yield Problem(path, "no articles: an empty list")
+    else:
+        for index, record in enumerate(data):
+            yield record_document(record, path, index)
+
+
+def record_document(record: object, path: str, line: int | None) -> Read:
+    """The Document of one feed record (fields found by :data:`FIELD_ALIASES`), or why it is none."""
     if not isinstance(record, dict):
-        return Problem(path, "expected a JSON object", line=number)
-    text = record.get("text")
+        return Problem(path, "expected a JSON object", line=line)
+    fields = {name: _first_field(record, aliases) for name, aliases in FIELD_ALIASES.items()}
+    text = fields["text"]
     if text is None:
-        return Problem(path, "missing 'text'", line=number)
+        names = ", ".join(f"'{name}'" for name in FIELD_ALIASES["text"])
+        return Problem(path, f"missing the article text (one of {names})", line=line)
     if not isinstance(text, str) or not text.strip():
-        return Problem(path, "'text' must be a non-empty string", line=number)
+        name = next(name for name in FIELD_ALIASES["text"] if record.get(name) is not None)
+        return Problem(path, f"'{name}' must be a non-empty string", line=line)
     return Document(
-        doc_id=f"{doc_id}-l{number}",
+        doc_id="",
         text=normalise_newlines(text).strip(),
         path=path,
-        title=_clean_field(record.get("title")),
-        date=normalise_date(_clean_field(record.get("date"))),
-        url=_clean_field(record.get("url")),
-        source=_clean_field(record.get("source")),
-        line=number,
+        title=_clean_field(fields["title"]),
+        date=_clean_field(fields["date"]),
+        url=_clean_field(fields["url"]),
+        source=_clean_field(fields["source"]),
+        line=line,
+        feed_id=_clean_field(fields["feed_id"], numbers=True),
     )
+
+
+def _first_field(record: dict[str, Any], aliases: tuple[str, ...]) -> object:
+    """The value of the first of ``aliases`` that ``record`` has (not null), else None."""
+    return next((record[name] for name in aliases if record.get(name) is not None), None)
 
 
 READERS: dict[str, Reader] = {
@@ -390,6 +600,7 @@ READERS: dict[str, Reader] = {
     ".md": read_markdown_file,
     ".html": read_html_file,
     ".htm": read_html_file,
+    ".json": read_json_file,
     ".jsonl": read_jsonl_file,
 }
 
@@ -397,86 +608,201 @@ READERS: dict[str, Reader] = {
 # --------------------------------------------------------------------------- fields
 
 
-def _clean_field(value: object) -> str | None:
-    """A non-empty string with its whitespace runs collapsed, or None for anything else."""
+def _clean_field(value: object, numbers: bool = False) -> str | None:
+    """A non-empty string with its whitespace runs collapsed, or None for anything else. An
+    object with a ``name`` (``{"name": "Reuters"}``) gives its name; with ``numbers``, an
+    integer gives its digits (a feed's numeric ids)."""
+    if isinstance(value, dict):
+        value = value.get("name")
+    elif numbers and isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
     if isinstance(value, str) and value.strip():
         return " ".join(value.split())
     return None
 
 
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?![\d])")
+# --------------------------------------------------------------------------- dates
+
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?!\d)")  # also the start of a date-time
+_ISO_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_ISO_YEAR = re.compile(r"\d{4}")
 _DATEPARSER_SETTINGS = {
     "PARSERS": ["timestamp", "custom-formats", "absolute-time"],  # no relative dates
-    "REQUIRE_PARTS": ["day", "month", "year"],  # never invent a day or a year
+    "REQUIRE_PARTS": ["year"],  # never invent a year; a missing day or month is a coarser precision
+    "PREFER_DAY_OF_MONTH": "first",
     "RETURN_AS_TIMEZONE_AWARE": False,
 }
 
 
-def normalise_date(value: str | None) -> str | None:
-    """An ISO ``YYYY-MM-DD`` date for ``value``, or None when it cannot be parsed."""
+def read_date(value: str | None) -> tuple[str, str] | None:
+    """``(ISO date at its precision, precision)`` for a written date, or None when it cannot be
+    read exactly (no year, relative, an impossible day, not a date).
+
+    >>> read_date("2 June 2024"), read_date("May 2024"), read_date("2024"), read_date("June 2")
+    (('2024-06-02', 'day'), ('2024-05', 'month'), ('2024', 'year'), None)
+    """
     if not value or not value.strip() or len(value) > MAX_DATE_CHARS:
         return None
     value = value.strip()
-    match = _ISO_DATE.match(value)
-    if match:
-        try:
-            return _dt.date(*map(int, match.groups())).isoformat()
-        except ValueError:
-            return None
+    if match := _ISO_DAY.match(value):
+        return _iso(int(match[1]), int(match[2]), int(match[3]))
+    if match := _ISO_MONTH.fullmatch(value):
+        return _iso(int(match[1]), int(match[2]))
+    if _ISO_YEAR.fullmatch(value) and int(value) >= _dt.MINYEAR:
+        return value, "year"
     return _parse_date(value)
 
 
-def _parse_date(value: str) -> str | None:
-    import dateparser  # slow to import; only needed for non-ISO dates
-
+def _iso(year: int, month: int, day: int | None = None) -> tuple[str, str] | None:
+    """The ISO text and precision of a day (or, without ``day``, a month); None if there is no such date."""
     try:
-        parsed = dateparser.parse(value, settings=_DATEPARSER_SETTINGS)
+        date = _dt.date(year, month, day or 1)
+    except ValueError:
+        return None
+    return (date.isoformat(), "day") if day is not None else (date.isoformat()[:7], "month")
+
+
+@lru_cache(maxsize=1)
+def _date_parser() -> Any:
+    import dateparser.date  # slow to import; only needed for dates that are not ISO
+
+    return dateparser.date.DateDataParser(settings=_DATEPARSER_SETTINGS)
+
+
+def _parse_date(value: str) -> tuple[str, str] | None:
+    try:
+        data = _date_parser().get_date_data(value)
     except Exception:  # noqa: BLE001 - dateparser raises assorted errors on odd input
         return None
-    return parsed.date().isoformat() if parsed else None
+    precision = DATE_PRECISIONS.get(data.period or "")
+    if data.date_obj is None or precision is None:
+        return None
+    iso = data.date_obj.date().isoformat()
+    return iso[: {"day": 10, "month": 7, "year": 4}[precision]], precision
+
+
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+_PLACE_WORD = r"[A-ZÀ-ÖØ-Þİ][\w'’.-]*"
+_DASH = r"(?:—|–|-{1,2})"
+_DATELINE = re.compile(
+    rf"(?:{_PLACE_WORD}(?: {_PLACE_WORD}){{0,3}}(?:, {_PLACE_WORD}(?: {_PLACE_WORD}){{0,2}})?\s*(?:,|{_DASH})\s*)?"
+    rf"(?:(?P<month>{_MONTH_NAMES})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"|(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH_NAMES})\.?)"
+    rf"(?:,?\s+(?P<year>\d{{4}}))?"
+    rf"\s*(?:\([^()\n]{{1,40}}\)\s*)?{_DASH}",
+    re.IGNORECASE,
+)
+
+
+def find_dateline(text: str) -> tuple[int | None, int, int] | None:
+    """``(year or None, month, day)`` of a dateline starting one of the first lines of ``text``
+    ("ISTANBUL, June 2 (Reuters) -", "KYIV, Ukraine — March 3, 2024 —", "June 2, 2024 -").
+
+    >>> find_dateline("Talks resume\\nISTANBUL, June 2 (Reuters) - Turkey said ...")
+    (None, 6, 2)
+    """
+    for line in first_lines(text, DATELINE_LINES):
+        if match := _DATELINE.match(line):
+            month = MONTHS[(match["month"] or match["month2"]).lower()]
+            year = int(match["year"]) if match["year"] else None
+            return year, month, int(match["day"] or match["day2"])
+    return None
+
+
+def dateline_date(text: str, known: str | None = None, precision: str | None = None) -> str | None:
+    """The ISO day a dateline of ``text`` gives, or None. A dateline without a year takes the
+    year of ``known`` (a date at month or year ``precision``), never an invented one; a dateline
+    that contradicts ``known`` gives nothing."""
+    found = find_dateline(text)
+    if found is None:
+        return None
+    year, month, day = found
+    if known is not None and precision in ("month", "year"):
+        known_year = int(known[:4])
+        if (year is not None and year != known_year) or (precision == "month" and month != int(known[5:7])):
+            return None
+        year = known_year
+    if year is None:
+        return None
+    read = _iso(year, month, day)
+    return read[0] if read else None
+
+
+def _dated(doc: Document) -> tuple[Document, list[Notice]]:
+    """``doc`` with its date read (an unreadable one kept as written, with a Notice) and, when
+    it has no exact day, the day of its dateline if that can be known."""
+    notices: list[Notice] = []
+    date, precision = doc.date, None
+    if date is not None:
+        read = read_date(date)
+        if read is not None:
+            date, precision = read
+        elif len(date) <= MAX_DATE_CHARS:
+            notices.append(Notice(doc.path, f"date not understood, kept as written: {date!r}", doc.line))
+        else:
+            notices.append(Notice(doc.path, f"date not understood and too long to keep ({len(date)} characters)", doc.line))
+            date = None
+    if precision != "day" and (date is None or precision is not None):
+        day = dateline_date(doc.text, date, precision)
+        if day is not None:
+            date, precision = day, "day"
+    return replace(doc, date=date, date_precision=precision), notices
 
 
 # --------------------------------------------------------------------------- ids
 
-
-_ID_JUNK = re.compile(r"[^a-z0-9_-]+")
-_HAS_ALNUM = re.compile(r"[a-z0-9]")
+_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 
 
-def make_doc_id(rel: str | PurePath) -> str:
-    """The id for a file at ``rel`` (relative to the directory it was found in).
+def normalise_url(url: str) -> str:
+    """``url`` with its scheme and host lower-cased and its fragment dropped.
 
-    Lowercased path without extension, every run of characters outside
-    ``[a-z0-9_-]`` replaced by ``-`` (leading/trailing ``-`` dropped). Names
-    with no Latin letter or digit get a short sha1 of the relative path instead.
+    >>> normalise_url("HTTPS://News.Example/World/Idlib?id=3#comments")
+    'https://news.example/World/Idlib?id=3'
     """
-    rel = PurePath(rel)
-    stem = rel.with_suffix("").as_posix() if rel.suffix else rel.as_posix()
-    slug = _ID_JUNK.sub("-", stem.lower()).strip("-")
-    if not _HAS_ALNUM.search(slug):
-        slug = hashlib.sha1(rel.as_posix().encode("utf-8", "surrogatepass")).hexdigest()[:10]
-    return slug
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if not parts.scheme or not parts.netloc:
+        return url
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query, ""))
 
 
-class _UniqueIds:
-    """Hands out ids, suffixing ``-2``, ``-3``, ... to ones already taken."""
-
-    def __init__(self) -> None:
-        self._taken: set[str] = set()
-
-    def claim(self, base: str) -> str:
-        candidate, n = base, 1
-        while candidate in self._taken:
-            n += 1
-            candidate = f"{base}-{n}"
-        self._taken.add(candidate)
-        return candidate
+def identity_hash(doc: Document) -> str:
+    """The sha256 (hex) of what makes an article itself: its normalised URL, else its text."""
+    identity = normalise_url(doc.url) if doc.url else doc.text
+    return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:HASH_CHARS]
 
 
-def _finish(doc: Document, doc_id: str) -> Document:
-    """``doc`` with its unique id and no lone surrogate in any text field."""
-    changes: dict[str, str] = {"doc_id": doc_id} if doc.doc_id != doc_id else {}
-    for name in ("text", "title", "url", "source"):
+def title_slug(title: str | None) -> str:
+    """``title`` in lower-case ASCII letters and digits joined by ``-``, cut at a word end
+    within :data:`SLUG_CHARS` characters; empty when nothing of it is Latin.
+
+    >>> title_slug("Erdoğan sets February deadline for Syrian withdrawal from Idlib")
+    'erdogan-sets-february-deadline-for'
+    """
+    if not title:
+        return ""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    slug = _SLUG_JUNK.sub("-", ascii_title.lower()).strip("-")
+    if len(slug) > SLUG_CHARS:
+        cut = slug.rfind("-", 0, SLUG_CHARS + 1)
+        slug = slug[:cut] if cut > SLUG_CHARS // 2 else slug[:SLUG_CHARS]
+    return slug.strip("-")
+
+
+def make_doc_id(title: str | None, digest: str) -> str:
+    """``<slug of the title>-<digest>``, or the digest alone when the title gives no slug."""
+    slug = title_slug(title)
+    return f"{slug}-{digest}" if slug else digest
+
+
+def _without_surrogates(doc: Document) -> Document:
+    """``doc`` with no lone surrogate in any text field."""
+    changes: dict[str, str] = {}
+    for name in ("text", "title", "date", "url", "source", "feed_id"):
         value = getattr(doc, name)
         if value and _SURROGATE.search(value):
             changes[name] = _SURROGATE.sub("\ufffd", value)  # one character for one: offsets hold
@@ -517,9 +843,8 @@ def _extension(path: PurePath) -> str:
 
 
 def _unsupported(path: PurePath) -> str:
-    expected = ", ".join(READERS)
-    shown = f"'{path.suffix}'" if path.suffix else "(no extension)"
-    return f"unsupported file type {shown} (expected {expected})"
+    kind = f"'{shown(path.suffix)}'" if path.suffix else "(no extension)"
+    return f"not an article type: {kind} (kg reads {', '.join(READERS)})"
 
 
 def _too_large(size: int, limit: int) -> str:

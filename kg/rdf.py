@@ -127,23 +127,31 @@ def assertion_iri(assertion: Assertion) -> URIRef:
 # --------------------------------------------------------------------------- literals
 
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# The shapes of an ISO date at each precision and their XML Schema datatypes, finest first.
+_DATE_SHAPES: tuple[tuple[re.Pattern[str], str, Callable[[str], object]], ...] = (
+    (re.compile(r"\d{4}-\d{2}-\d{2}"), "date", dt.date.fromisoformat),
+    (re.compile(r"\d{4}-\d{2}"), "gYearMonth", lambda v: dt.date.fromisoformat(v + "-01")),
+    (re.compile(r"\d{4}"), "gYear", lambda v: dt.date(int(v), 1, 1)),
+)
 
 
 def date_literal(value: str) -> Literal:
-    """``xsd:date`` when ``value`` is a valid ``YYYY-MM-DD`` date, else a plain string.
+    """``xsd:date``, ``xsd:gYearMonth`` or ``xsd:gYear`` for a valid ISO day, month or year (as
+    ingest writes a date at its precision), else a plain string (a date kept as written).
 
-    >>> date_literal("2020-02-17").datatype == XSD.date
-    True
-    >>> date_literal("2020-02-30").datatype is None
-    True
+    >>> [str(date_literal(v).datatype).split("#")[-1] for v in ("2020-02-17", "2020-02", "2020")]
+    ['date', 'gYearMonth', 'gYear']
+    >>> date_literal("2020-02-30").datatype is None, date_literal("sometime last spring").datatype is None
+    (True, True)
     """
-    if _ISO_DATE.match(value):
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            return Literal(value)
-        return Literal(value, datatype=XSD.date)
+    for shape, datatype, check in _DATE_SHAPES:
+        if shape.fullmatch(value):
+            try:
+                check(value)
+            except ValueError:
+                return Literal(value)
+            # rdflib would turn a gYear/gYearMonth into a Python date and back: keep the lexical form
+            return Literal(value, datatype=_XSD[datatype], normalize=False)
     return Literal(value)
 
 
@@ -190,6 +198,7 @@ def document_triples(doc: Document) -> Iterator[Triple]:
         (_SDO.datePublished, doc.date, date_literal),
         (_SDO.url, doc.url, lambda v: Literal(v, datatype=_XSD.anyURI)),
         (_SDO.publisher, doc.source, Literal),
+        (_SDO.identifier, doc.feed_id, Literal),  # the feed's own id of the article
     ]
     for prop, value, make in optional:
         if value:

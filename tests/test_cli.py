@@ -166,8 +166,8 @@ def test_build_keeps_the_relations_of_the_readable_input(bad_input):
     assert ("Iran", "Hezbollah") in backs  # good.txt
     assert ("Russia", "Syria") in backs  # good.txt and page.html
     assert ("Turkey", "Syria") in labels_of(graph, "opposes")  # line 1 of feed.jsonl
-    documents = {str(v) for v in graph.objects(None, KG.documentId)}
-    assert documents == {"good", "feed-l1", "page"}
+    paths = {str(v) for v in graph.objects(None, KG.path)}  # ids come from the articles: the files by their paths
+    assert paths == {"good.txt", "feed.jsonl", "page.html"}
     sentences = " ".join(str(s) for s in graph.objects(None, KG.sentence))
     assert "Kremlin said on Monday" in sentences  # the article body of page.html ...
     assert "tracker" not in sentences and "Politics" not in sentences  # ... without its script and menu
