@@ -459,3 +459,17 @@ def test_odd_terms_round_trip(fmt):
     assert len(list(pyoxigraph.parse(text.encode("utf-8"), format=oxigraph_format))) == len(graph)
     if fmt != "json-ld":  # JSON has its own escapes
         assert not re.search("[\x00-\x08\x0b-\x1f\x7f]", text)
+
+
+def test_a_state_carries_its_iso_code_and_the_shapes_check_it():
+    kg = sample_kg()
+    turkey = next(e for e in kg.entities.values() if e.label == "Turkey")
+    kg.entities[turkey.entity_id] = dataclasses.replace(turkey, identifier="TUR")
+    graph = to_rdf(kg)
+    node = URIRef(KGR["country/" + turkey.entity_id])
+    assert list(graph.objects(node, SDO.identifier)) == [Literal("TUR")]
+    assert validate(graph)[0]
+
+    graph.set((node, SDO.identifier, Literal("Turkey")))  # not a code
+    conforms, report = validate(graph)
+    assert not conforms and "ISO 3166-1 alpha-3" in report
