@@ -126,31 +126,29 @@ def read_documents(
 
 def count_files(paths: Iterable[str | Path]) -> int:
     """How many files :func:`read_documents` will open or report for ``paths`` (for a progress bar)."""
-    total = 0
-    for arg in paths:
-        path = Path(arg)
-        try:
-            is_dir = stat.S_ISDIR(path.stat().st_mode)
-        except OSError:
-            is_dir = False
-        total += sum(1 for found in _walk(path) if not isinstance(found, Problem)) if is_dir else 1
-    return total
+    return sum(1 for _ in _files_to_read(paths))
 
 
 def count_documents(paths: Iterable[str | Path]) -> int:
     """About how many documents and problems :func:`read_documents` will yield for ``paths``
     (for a progress bar): one per file, but one per line of a JSONL feed (blank lines too)."""
-    total = 0
+    return sum(_count_lines(path) if _extension(path) == ".jsonl" else 1 for path in _files_to_read(paths))
+
+
+def _files_to_read(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Each file argument, and the files found under each folder argument, as ``read_documents`` walks them."""
     for arg in paths:
         path = Path(arg)
         try:
             is_dir = stat.S_ISDIR(path.stat().st_mode)
         except OSError:
             is_dir = False
-        for found in _walk(path) if is_dir else [path]:
+        if not is_dir:
+            yield path
+            continue
+        for found in _walk(path):
             if not isinstance(found, Problem):
-                total += _count_lines(found) if _extension(found) == ".jsonl" else 1
-    return total
+                yield found
 
 
 def _count_lines(path: Path) -> int:

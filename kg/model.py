@@ -59,6 +59,11 @@ class Document:
     feed_id: str | None = None  # the feed's own id of the article (``id``/``guid``)
 
 
+def _located(path: str, line: int | None, text: str) -> str:
+    """``"feed.jsonl:3: invalid JSON"``: where, then what."""
+    return f"{path}:{line}: {text}" if line is not None else f"{path}: {text}"
+
+
 @dataclass(frozen=True)
 class Problem:
     """Input that could not be read; the build reports it, counts it as skipped and goes on."""
@@ -68,8 +73,7 @@ class Problem:
     line: int | None = None
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line is not None else self.path
-        return f"{where}: {self.reason}"
+        return _located(self.path, self.line, self.reason)
 
 
 @dataclass(frozen=True)
@@ -82,8 +86,7 @@ class Notice:
     line: int | None = None
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line is not None else self.path
-        return f"{where}: {self.message}"
+        return _located(self.path, self.line, self.message)
 
 
 @dataclass(frozen=True)
