@@ -351,15 +351,15 @@ def normalise_newlines(text: str) -> str:
 # --------------------------------------------------------------------------- readers
 #
 # A reader gets the decoded text of a file and the path to name in messages, and yields each
-# article as a Document with that path, a provisional id (``doc_id``: read_documents gives the
+# article as a Document with that path, an empty id (``doc_id``: read_documents gives the
 # final one) and its date as written (read_documents reads it), or Problems.
 
 
-def read_text_file(text: str, path: str, doc_id: str = "") -> Iterator[Read]:
+def read_text_file(text: str, path: str) -> Iterator[Read]:
     """Plain text: the whole file is the text; the title is the first of its first lines that
     reads as a headline (:func:`reads_as_headline`), if any."""
     body = text.strip()
-    yield Document(doc_id=doc_id, text=body, path=path, title=text_title(body))
+    yield Document(doc_id="", text=body, path=path, title=text_title(body))
 
 
 def text_title(body: str) -> str | None:
@@ -416,7 +416,7 @@ _MD_UNDERSCORES = re.compile(r"(?<!\w)(_{1,3})(?=[^\s_])([^_\n]+?)(?<=[^\s_])\1(
 _MD_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 
 
-def read_markdown_file(text: str, path: str, doc_id: str = "") -> Iterator[Read]:
+def read_markdown_file(text: str, path: str) -> Iterator[Read]:
     """Markdown: inline markup and heading markers removed; the first ``# `` heading is the title."""
     plain = _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", text))
     plain = _MD_UNDERSCORES.sub(r"\2", _MD_STARS.sub(r"\2", plain))
@@ -425,7 +425,7 @@ def read_markdown_file(text: str, path: str, doc_id: str = "") -> Iterator[Read]
     if not body:
         yield Problem(path, "no text")
         return
-    yield Document(doc_id=doc_id, text=body, path=path, title=title or None)
+    yield Document(doc_id="", text=body, path=path, title=title or None)
 
 
 # Boilerplate that trafilatura's own heuristics may keep: blocks whose class or id
@@ -449,7 +449,7 @@ _HTML_PRUNE = [
 ]
 
 
-def read_html_file(text: str, path: str, doc_id: str = "") -> Iterator[Read]:
+def read_html_file(text: str, path: str) -> Iterator[Read]:
     """HTML: the article's main text and its metadata, extracted with trafilatura."""
     import trafilatura
 
@@ -471,7 +471,7 @@ def read_html_file(text: str, path: str, doc_id: str = "") -> Iterator[Read]:
         yield Problem(path, "no article text found in HTML")
         return
     yield Document(
-        doc_id=doc_id,
+        doc_id="",
         text=body,
         path=path,
         title=_clean_field(result.title),
@@ -528,7 +528,7 @@ def stream_jsonl_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterato
             yield Problem(where, "no text")
 
 
-def read_jsonl_file(text: str, path: str, doc_id: str = "") -> Iterator[Read]:
+def read_jsonl_file(text: str, path: str) -> Iterator[Read]:
     """JSON Lines: one article object per line; blank lines are skipped."""
     for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
@@ -543,7 +543,7 @@ def _jsonl_record(line: str, number: int, path: str) -> Read:
     return record_document(record, path, number)
 
 
-def read_json_file(text: str, path: str, doc_id: str = "") -> Iterator[Read]:
+def read_json_file(text: str, path: str) -> Iterator[Read]:
     """JSON: one article object, or a list of them (each item one document; a bad item is a
     Problem whose ``line`` is its index in the list, from 0)."""
     try:

@@ -164,7 +164,7 @@ HTML_PIECES = st.sampled_from([
 @FAST
 @given(pieces=st.lists(st.one_of(HTML_PIECES, st.text(max_size=30)), max_size=40))
 def test_broken_html_never_raises(pieces):
-    items = list(read_html_file("".join(pieces), "page.html", "page"))
+    items = list(read_html_file("".join(pieces), "page.html"))
     assert len(items) == 1
     encodable(items[0])
 
@@ -183,7 +183,7 @@ ARTICLE_PAGE = (
 @FAST
 @given(junk=st.lists(st.one_of(HTML_PIECES, st.text(max_size=30)), max_size=30))
 def test_scripts_never_become_text_whatever_broken_markup_follows(junk):
-    items = list(read_html_file(ARTICLE_PAGE + "".join(junk), "page.html", "page"))
+    items = list(read_html_file(ARTICLE_PAGE + "".join(junk), "page.html"))
     assert len(items) == 1
     encodable(items[0])
     if isinstance(items[0], Document):
@@ -197,7 +197,7 @@ MARKDOWN_PIECES = st.sampled_from(["*", "**", "_", "__", "[", "]", "(", ")", "![
 @FAST
 @given(pieces=st.lists(MARKDOWN_PIECES, max_size=200))
 def test_markdown_never_raises(pieces):
-    items = list(read_markdown_file("".join(pieces) + " Iran", "notes.md", "notes"))
+    items = list(read_markdown_file("".join(pieces) + " Iran", "notes.md"))
     assert len(items) == 1
     encodable(items[0])
 
@@ -206,7 +206,7 @@ def test_markdown_never_raises(pieces):
 def test_hostile_markdown_line_takes_linear_time(unit):
     line = unit * 100_000
     start = time.perf_counter()
-    list(read_markdown_file(line, "hostile.md", "hostile"))
+    list(read_markdown_file(line, "hostile.md"))
     assert time.perf_counter() - start < 2.0
 
 
