@@ -325,6 +325,26 @@ def sparql_keywords(sparql: str) -> list[str]:
     return [m.group().upper() for m in _tokens(sparql) if m.lastgroup == "word" and ":" not in m.group()]
 
 
+_STAR = re.compile(r"\s*(?:(?:DISTINCT|REDUCED)\s+)?\*", re.I)
+
+
+def select_star_order(sparql: str) -> list[str] | None:
+    """For a ``SELECT *`` query, its variables in the order they first appear; else None.
+
+    >>> select_star_order("SELECT * { ?s ?p ?o . ?s <x> ?q }")
+    ['s', 'p', 'o', 'q']
+    >>> select_star_order("SELECT ?o ?s { ?s ?p ?o }") is None
+    True
+    """
+    tokens = _tokens(sparql)
+    for match in tokens:
+        if match.lastgroup == "word" and match.group().upper() == "SELECT":
+            if not _STAR.match(sparql, match.end()):
+                return None
+            return list(dict.fromkeys(t.group()[1:] for t in tokens if t.lastgroup == "var"))
+    return None
+
+
 def query_form(sparql: str) -> str | None:
     """The first keyword after the prologue: ``SELECT``, ``CONSTRUCT``, ``ASK`` or ``DESCRIBE``
     for a query, ``INSERT``, ``DELETE``, ``LOAD``, ``CLEAR``, ... for an update; None if none.

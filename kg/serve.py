@@ -344,12 +344,6 @@ class Dataset:
                 "named_graphs": [ox.NamedNode(iri) for iri in self.named]}
 
 
-# Strings, IRIs and comments: where a ``?`` or ``SELECT`` is no variable or keyword.
-_SPARQL_SKIP = re.compile(r""""{3}(?:[^"\\]|\\.|"(?!""))*"{3}|'{3}(?:[^'\\]|\\.|'(?!''))*'{3}"""
-                          r"""|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\x00-\x20]*>|\#[^\n]*""", re.S)
-_SELECT_STAR = re.compile(r"(?<![\w:])SELECT(?![\w:])\s*(?:(?:DISTINCT|REDUCED)\s+)?(\*)?", re.I)
-
-
 def select_variables(sparql: str, variables: list[str]) -> list[str]:
     """The result ``variables`` of a SELECT in the order the query gives them: for ``SELECT *``
     (which Oxigraph lists sorted), the order they first appear in the query.
@@ -357,14 +351,13 @@ def select_variables(sparql: str, variables: list[str]) -> list[str]:
     >>> select_variables("SELECT * { ?s ?p ?o }", ["o", "p", "s"])
     ['s', 'p', 'o']
     """
-    text = _SPARQL_SKIP.sub(" ", sparql)
-    select = _SELECT_STAR.search(text)
-    if select is None or select.group(1) is None:
+    from kg.query import select_star_order
+
+    order = select_star_order(sparql)
+    if not order:
         return variables
-    first: dict[str, int] = {}
-    for match in re.finditer(r"[?$](\w+)", text[select.end():]):
-        first.setdefault(match.group(1), match.start())
-    return sorted(variables, key=lambda name: first.get(name, len(text)))
+    first = {name: position for position, name in enumerate(order)}
+    return sorted(variables, key=lambda name: first.get(name, len(first)))
 
 
 def check_request(sparql: str) -> Reply | None:
