@@ -434,7 +434,8 @@ class Resolver:
         for gid, label in chosen.items():
             known = self._lexicon_names.get(gid, ())
             alt = {s for s in (*labels[gid], *known) if s and s != label}
-            identifier = gid.partition(":")[2] if gid.startswith("country:") and self.lexicon.countries.get(gid[8:]) else None
+            family, _, code = gid.partition(":")
+            identifier = code if family == "country" and code in self.lexicon.countries else None
             self._entities[gid] = Entity(ids[gid], kinds[gid], label, alt, identifier=identifier)
         for key, gid in groups.items():
             if gid in self._entities:
