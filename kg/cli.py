@@ -37,6 +37,7 @@ def build(
     from kg.cache import cache_dir_for
     from kg.graph import summary, top_actors
     from kg.progress import BuildProgress, problems_table, top_actors_table
+    from kg.render import count_of
 
     stats = BuildStats()
     paths = paths or [Path("input")]
@@ -61,7 +62,7 @@ def build(
             err.print(f"kg build: {error}", markup=False)
             raise typer.Exit(2) from None
     read = len(graph.documents)
-    out.print(f"Read {_plural(read, 'document')}, skipped {len(problems)}.")
+    out.print(f"Read {count_of(read, 'document')}, skipped {len(problems)}.")
     if read == 0:
         err.print(f"kg build: no article could be read; {out_dir} left as it was", markup=False)
         raise typer.Exit(1)
@@ -71,7 +72,7 @@ def build(
         err.print(f"kg build: cannot write {out_dir}: {error.strerror or error}", markup=False)
         raise typer.Exit(1) from None
     if stats.reused:
-        out.print(f"Reused the extraction of {_plural(stats.reused, 'unchanged document')}, extracted {stats.extracted}.")
+        out.print(f"Reused the extraction of {count_of(stats.reused, 'unchanged document')}, extracted {stats.extracted}.")
     if stats_file is not None:
         import json
 
@@ -80,7 +81,7 @@ def build(
     _print_counts("Nodes", counts["nodes"])
     _print_counts("Relations", counts["relations"])
     if out.is_terminal:  # the summary a person reads; scripts and logs get the plain report above
-        out.print(f"{_plural(stats.tokens, 'token')} in {stats.wall:.1f} s")
+        out.print(f"{count_of(stats.tokens, 'token')} in {stats.wall:.1f} s")
         actors = top_actors(graph)
         if actors:
             out.print(top_actors_table(actors))
@@ -94,11 +95,6 @@ def _count_documents(paths: list[Path]) -> int:
     from kg.ingest import count_documents  # walks iteratively: any depth, symlink loops end
 
     return count_documents(paths)
-
-
-def _plural(count: int, noun: str) -> str:
-    """``_plural(1, "relation") == "1 relation"``, ``_plural(2, "relation") == "2 relations"``."""
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 @app.command()
