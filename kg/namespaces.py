@@ -4,14 +4,18 @@
 'https://w3id.org/kg/ontology#backs'
 >>> str(KGR["country/turkey"])
 'https://w3id.org/kg/resource/country/turkey'
+>>> KG.backz
+Traceback (most recent call last):
+...
+AttributeError: term 'backz' not in namespace 'https://w3id.org/kg/ontology#'
 """
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from rdflib import Graph, Namespace
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
 __all__ = [
     "KG",
@@ -31,8 +35,54 @@ __all__ = [
     "queries_dir",
 ]
 
-KG = Namespace("https://w3id.org/kg/ontology#")
-"""Ontology terms: classes, properties, ``kg:Mode`` individuals."""
+
+class KG(DefinedNamespace):
+    """Ontology terms: the classes, properties and ``kg:Mode`` individuals ``ontology/kg.ttl``
+    declares, and no others: a misspelt term raises instead of minting an IRI nobody declared
+    (``tests/test_schema.py`` checks the list against the ontology)."""
+
+    _NS = Namespace("https://w3id.org/kg/ontology#")
+    _fail = True
+
+    # classes
+    Actor: URIRef
+    Person: URIRef
+    Country: URIRef
+    Organization: URIRef
+    ArmedGroup: URIRef
+    Agreement: URIRef
+    Event: URIRef
+    Document: URIRef
+    Assertion: URIRef
+    Mode: URIRef
+
+    # kg:Mode individuals
+    Fact: URIRef
+    ReportedSpeech: URIRef
+    Future: URIRef
+
+    # relations
+    backs: URIRef
+    opposes: URIRef
+    attended: URIRef
+    agreed: URIRef
+
+    # properties of a kg:Assertion
+    subject: URIRef
+    relation: URIRef
+    object: URIRef
+    source: URIRef
+    sentence: URIRef
+    startOffset: URIRef
+    endOffset: URIRef
+    mode: URIRef
+    speaker: URIRef
+
+    # properties of entities and documents
+    mentionedIn: URIRef
+    path: URIRef
+    documentId: URIRef
+
 
 KGR = Namespace("https://w3id.org/kg/resource/")
 """Instances: ``kgr:<kind>/<id>``, ``kgr:document/<id>``, ``kgr:assertion/<hash>``."""

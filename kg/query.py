@@ -560,7 +560,7 @@ def _compact(term: Node | None) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(str(item[1]))):
+        for prefix, namespace in sorted(((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda item: -len(item[1])):
             if str(term).startswith(str(namespace)) and len(term) > len(namespace):
                 return f"{prefix}:{term[len(namespace):]}"
     return " ".join(_text(term).split())
