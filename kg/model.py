@@ -8,39 +8,10 @@ graph/RDF, render, query -> read a ``KnowledgeGraph`` or the RDF written from it
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 
-
-class EntityKind(str, Enum):
-    """Node types; values are the local names of the ontology classes."""
-
-    PERSON = "Person"
-    COUNTRY = "Country"
-    ORGANIZATION = "Organization"
-    ARMED_GROUP = "ArmedGroup"
-    AGREEMENT = "Agreement"
-    EVENT = "Event"
-
-    @property
-    def is_actor(self) -> bool:
-        return self not in (EntityKind.AGREEMENT, EntityKind.EVENT)
-
-
-class RelationType(str, Enum):
-    """Relation types; values are the local names of the ontology properties."""
-
-    BACKS = "backs"
-    OPPOSES = "opposes"
-    ATTENDED = "attended"
-    AGREED = "agreed"
-
-
-class Mode(str, Enum):
-    """How the text states a relation; values are local names of ``kg:Mode`` individuals."""
-
-    FACT = "Fact"
-    REPORTED = "ReportedSpeech"
-    FUTURE = "Future"
+# The vocabulary the records carry, imported from here by the stages; what each name means
+# (its class, its label, the kinds a relation joins) is said in kg.schema.
+from kg.schema import EntityKind, Mode, RelationType
 
 
 @dataclass(frozen=True)
