@@ -27,9 +27,11 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import FOAF, RDF, RDFS, SKOS
 
+from kg.schema import RelationType
+
 __all__ = ["RELATIONS", "Gold", "RelationScore", "Score", "norm", "load_gold", "score", "format_score"]
 
-RELATIONS = ("backs", "opposes", "attended", "agreed")
+RELATIONS = tuple(relation.value for relation in RelationType)  # the local names scored
 
 _SDO = rdflib.Namespace("https://schema.org/")
 _SDO_HTTP = rdflib.Namespace("http://schema.org/")

@@ -41,14 +41,13 @@ from pathlib import Path
 import networkx as nx
 
 from kg.namespaces import KG, KGR, RDF, RDFS, SDO, SKOS
+from kg.schema import NODE_KINDS, RELATIONS
 
 __all__ = ["EXPORT_FORMATS", "DEFAULT_GRAPH_IRI", "GraphView", "read_view", "export", "export_text"]
 
 EXPORT_FORMATS = ("ttl", "nt", "nq", "jsonld", "graphml", "gexf", "csv")
 DEFAULT_GRAPH_IRI = str(KGR["graph"])
 
-NODE_KINDS = ("Person", "Country", "Organization", "ArmedGroup", "Agreement", "Event")
-RELATIONS = ("backs", "opposes", "attended", "agreed")
 CSV_COLUMNS = ["source", "source_label", "relation", "target", "target_label", "mode", "speaker", "speaker_label",
                "sentence", "start_offset", "end_offset", "document", "document_id", "title", "date", "url",
                "assertion"]
@@ -88,7 +87,7 @@ def read_view(store) -> GraphView:
         for quad in store.quads_for_pattern(None, ox.NamedNode(str(predicate)), None):
             yield quad.subject.value, quad.object
 
-    kinds = {str(KG[kind]): kind for kind in NODE_KINDS}
+    kinds = {str(node.iri): kind.value for kind, node in NODE_KINDS.items()}
     for subject, obj in pairs(RDF.type):
         if isinstance(obj, ox.NamedNode) and obj.value in kinds:
             view.kinds[subject] = kinds[obj.value]
@@ -96,9 +95,9 @@ def read_view(store) -> GraphView:
         view.labels.setdefault(subject, obj.value)
     for subject, obj in pairs(SKOS.altLabel):
         view.alt_labels[subject].append(obj.value)
-    for relation in RELATIONS:
-        for subject, obj in pairs(KG[relation]):
-            view.relations.add((subject, relation, obj.value))
+    for relation in RELATIONS.values():
+        for subject, obj in pairs(relation.iri):
+            view.relations.add((subject, relation.name, obj.value))
     fields = {KG.subject: "subject", KG.object: "object", KG.speaker: "speaker", KG.source: "document",
               KG.sentence: "sentence", KG.startOffset: "start_offset", KG.endOffset: "end_offset"}
     for predicate, name in fields.items():

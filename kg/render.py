@@ -36,6 +36,7 @@ from pyvis.network import Network
 from kg.atomic import write_atomic
 from kg.graph import importance, most_important, to_networkx
 from kg.model import Document, EntityKind, KnowledgeGraph, RelationType
+from kg.schema import MODES, NODE_KINDS, RELATIONS
 
 # How each kind of node looks; ``shape`` is a vis-network shape, drawn as the same
 # figure in the legend.
@@ -65,18 +66,9 @@ EDGE_STYLES: dict[RelationType, dict[str, Any]] = {
                           "roundness": 0.55},
 }
 
-# What a reader sees for each kind of node.
-KIND_NAMES = {
-    EntityKind.PERSON: "Person",
-    EntityKind.COUNTRY: "Country",
-    EntityKind.ORGANIZATION: "Organization",
-    EntityKind.ARMED_GROUP: "Armed group",
-    EntityKind.AGREEMENT: "Agreement",
-    EntityKind.EVENT: "Event",
-}
-
-# What a reader sees for each mode of a statement.
-MODE_TEXT = {"Fact": "stated as fact", "ReportedSpeech": "reported speech", "Future": "intention (future)"}
+# What a reader sees for each kind of node, and for each mode of a statement (by its name).
+KIND_NAMES = {kind: node.label for kind, node in NODE_KINDS.items()}
+MODE_TEXT = {mode.value: statement.phrase for mode, statement in MODES.items()}
 
 DEFAULT_MAX_NODES = 2000  # more nodes than this: the page shows the most important part
 DEFAULT_MAX_EDGES = 10000  # likewise for the relations among the nodes shown
@@ -139,6 +131,8 @@ def html_page(kg: KnowledgeGraph, max_nodes: int = DEFAULT_MAX_NODES, max_edges:
         "documents": {doc_id: _document(doc_id, documents) for doc_id in shown_docs},
         "modes": MODE_TEXT,
         "kinds": {kind.value: name for kind, name in KIND_NAMES.items()},
+        # in the schema's order; a stance (backs, opposes) is what the overview lists
+        "relations": [{"name": r.name, "stance": r.is_stance} for r in RELATIONS.values()],
         "articles": len(kg.documents),
     }
     counts = {
@@ -359,6 +353,7 @@ def _relation_legend(relation: RelationType, g: nx.MultiDiGraph) -> dict[str, An
     style = EDGE_STYLES[relation]
     return {
         "value": relation.value,
+        "name": RELATIONS[relation].label,
         "color": style["color"],
         "arrow": style["arrow"],
         "svg": Markup(_edge_svg(style["color"], style["arrow"], style["dashes"])),

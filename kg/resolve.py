@@ -33,6 +33,7 @@ from rapidfuzz import fuzz
 
 from kg.lexicon import Lexicon, load_lexicon
 from kg.model import Assertion, Claim, Document, Entity, EntityKind, KnowledgeGraph, Mention
+from kg.schema import joins
 
 SKELETON_RULES = [("kh", "h"), ("ph", "f"), ("q", "k"), ("c", "k"), ("w", "v"), ("j", "y"), ("dh", "d"), ("th", "t")]
 
@@ -461,9 +462,9 @@ def resolve(documents: list[Document], mentions: Iterable[Mention], claims: Iter
     assertions, used = [], {}
     for claim in claims:
         subject, obj = resolver.entity_of(claim.subject), resolver.entity_of(claim.object)
-        if subject.entity_id == obj.entity_id or not subject.kind.is_actor:
-            continue
-        if claim.relation.value in ("backs", "opposes") and not obj.kind.is_actor:
+        # A node can take another kind than its mention's (a key that names a state is a Country):
+        # keep only what the relation's domain and range allow.
+        if subject.entity_id == obj.entity_id or not joins(claim.relation, subject.kind, obj.kind):
             continue
         speaker = resolver.entity_of(claim.evidence.speaker) if claim.evidence.speaker else None
         if speaker is not None and not speaker.kind.is_actor:

@@ -17,14 +17,9 @@ from kg.extract.arguments import actors_of, conjuncts
 from kg.extract.mentions import Found, MentionIndex
 from kg.lexicon import Lexicon
 from kg.model import EntityKind, RelationType
+from kg.schema import ACTOR_KINDS as ACTORS
+from kg.schema import joins
 
-ACTORS = {EntityKind.PERSON, EntityKind.COUNTRY, EntityKind.ORGANIZATION, EntityKind.ARMED_GROUP}
-OBJECT_KINDS = {
-    RelationType.BACKS: ACTORS,
-    RelationType.OPPOSES: ACTORS,
-    RelationType.ATTENDED: {EntityKind.EVENT},
-    RelationType.AGREED: {EntityKind.AGREEMENT},
-}
 SUBJECTS = ("nsubj",)
 SIDELINES = {"sidelines", "sideline", "margins", "margin", "fringes"}
 
@@ -49,12 +44,9 @@ class Context:
 
 def _pairs(subjects: list[Found], relation: RelationType, objects: list[Found], trigger: Token,
            local: bool = False) -> Iterator[Candidate]:
-    kinds = OBJECT_KINDS[relation]
     for s in subjects:
-        if s.kind not in ACTORS:
-            continue
         for o in objects:
-            if o.kind in kinds and o.key != s.key:
+            if joins(relation, s.kind, o.kind) and o.key != s.key:
                 yield Candidate(s, relation, o, trigger, local)
 
 

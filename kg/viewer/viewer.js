@@ -75,7 +75,7 @@
   // ------------------------------------------------------------------ details panel
 
   const OVERVIEW_ITEMS = 40; // stances listed per relation in the overview
-  const RELATIONS = ["backs", "opposes", "attended", "agreed"];
+  const RELATIONS = data.relations.map((r) => r.name); // the schema's order
 
   function relationText(edge) {
     const rel = el("span", { className: "kg-rel" }, " " + edge.relation + " ");
@@ -89,7 +89,7 @@
       el("h2", {}, "Who stands where"),
       el("p", { className: "kg-hint" }, "Click a node for its profile, or a line for the sentences that state it."),
     ];
-    for (const relation of ["backs", "opposes"]) {
+    for (const relation of data.relations.filter((r) => r.stance).map((r) => r.name)) {
       const stances = data.edges
         .filter((e) => e.relation === relation)
         .sort((a, b) => b.evidence.length - a.evidence.length || nodeById.get(a.from).label.localeCompare(nodeById.get(b.from).label));
