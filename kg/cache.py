@@ -28,8 +28,7 @@ from dataclasses import asdict, fields
 from functools import lru_cache
 from pathlib import Path
 
-from kg.extract import Extraction
-from kg.model import Claim, Document, EntityKind, Evidence, Mention, Mode, RelationType
+from kg.model import Claim, Document, EntityKind, Evidence, Extraction, Mention, Mode, RelationType
 
 FORMAT = 1  # bump when the JSON layout below changes
 CACHE_DIR = ".kg-cache"
