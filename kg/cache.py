@@ -136,8 +136,8 @@ def extractor_version(model: str, package: Path = PACKAGE, lexicon: Path | None 
     try:
         meta = spacy.info(model)  # name, version of an installed pipeline package
         digest.update(f"{meta.get('name')}={meta.get('version')}\n".encode())
-    except Exception:  # noqa: BLE001 - a model path or an unknown package: the name is all we have
-        pass
+    except (Exception, SystemExit):  # noqa: BLE001 - spacy.info exits when it finds no meta.json
+        pass  # a model path or an unknown package: the name is all we have (loading it says why it fails)
     digest.update(sources_digest(package, lexicon or ontology_dir() / "lexicon").encode())
     return digest.hexdigest()
 

@@ -85,3 +85,14 @@ def test_a_moved_module_leaves_no_stale_entry_in_the_cache(copy, tmp_path):
 def test_the_installed_package_is_what_the_version_hashes_by_default():
     assert extractor_version(DEFAULT_MODEL) == extractor_version(DEFAULT_MODEL, PACKAGE, LEXICON)
     assert len(extractor_version(DEFAULT_MODEL)) == 64
+
+
+def test_an_unknown_model_is_a_clear_error_with_the_cache_too(tmp_path):
+    from kg.build import build
+
+    assert len(extractor_version("no-such-model")) == 64  # spaCy knows nothing of it: the name is hashed
+    article = tmp_path / "a.txt"
+    article.write_text("Iran backs Hezbollah.\n", encoding="utf-8")
+    for cache in (False, True):
+        with pytest.raises(ValueError, match="'no-such-model' is not installed"):
+            build([article], tmp_path / "out", model="no-such-model", cache=cache)
