@@ -17,7 +17,6 @@ picklable, and dependent on nothing but the document and the extractor. So:
 from __future__ import annotations
 
 import itertools
-import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -332,7 +331,7 @@ def extract_graph(paths: Iterable[str | Path], model: str = DEFAULT_MODEL,
     with clock("resolve"):
         mentions = [m for item in found for m in item[0]]
         claims = [c for item in found for c in item[1]]
-        del found
+        found.clear()  # the per-document lists: resolution needs only the flat ones
         graph = resolve(documents, mentions, claims, lexicon)
     stats.mark_rss("resolve")
     stats.wall += time.perf_counter() - start
@@ -406,11 +405,3 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, model: str = DEFAULT
     outputs = write_outputs(graph, out_dir, stats, max_nodes=max_nodes, corpus=corpus_name(paths))
     return BuildResult(graph, problems, outputs, stats)
 
-
-
-def default_workers() -> int:
-    """The cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
