@@ -47,18 +47,18 @@ def run_chunks(chunks: Iterator[tuple[list[int], list[Document]]], dask: Any, mo
             positions_of[future.key] = positions
             running.add(future)
             if running.count() >= window:
-                yield from _take(running, positions_of, 1)
+                yield _take(running, positions_of)
         while running.count():
-            yield from _take(running, positions_of, 1)
+            yield _take(running, positions_of)
     finally:
         if owned:
             client.close()
 
 
-def _take(running, positions_of: dict[str, list[int]], n: int) -> Iterator[tuple[list[int], ChunkResult]]:
-    for _ in range(n):
-        future = next(running)
-        result = future.result()
-        positions = positions_of.pop(future.key)
-        future.release()
-        yield positions, result
+def _take(running, positions_of: dict[str, list[int]]) -> tuple[list[int], ChunkResult]:
+    """The next chunk to finish: its positions and result (its future released on the cluster)."""
+    future = next(running)
+    result = future.result()
+    positions = positions_of.pop(future.key)
+    future.release()
+    return positions, result
