@@ -9,7 +9,7 @@ corpus (resolution is global, the RDF and the page are written from the whole gr
 harness measures them alone, at sizes the whole harness cannot reach:
 
 1. ``--base`` articles of the generated news stream (``corpus.py``) are parsed and extracted
-   once, by ``kg.build.extract_chunk``, as a build's workers do;
+   once, by ``kg.worker.extract_chunk``, as a build's workers do;
 2. for each size, a child process grows those extractions into that many articles: replica
    ``r`` of an article gets its own document id, and each surname and each distinguishing word
    of an agreement or event name it mentions is, with probability ``--new``, replaced by a word
@@ -43,8 +43,7 @@ sys.path.insert(0, str(HERE))
 
 from kg.cache import (document_from_json, document_to_json, extraction_from_json,  # noqa: E402
                       extraction_to_json)
-from kg.extract import Extraction  # noqa: E402
-from kg.model import Claim, Document, EntityKind, Mention  # noqa: E402
+from kg.model import Claim, Document, EntityKind, Extraction, Mention  # noqa: E402
 
 SYLLABLES = [c + v for c in "bdgklmnprstvz" for v in "aeiou"]
 
@@ -56,7 +55,7 @@ def parse_base(count: int, seed: int, path: Path, model: str) -> None:
     """Parse and extract ``count`` generated articles; one JSON line per article into ``path``."""
     from corpus import generated
 
-    from kg.build import extract_chunk
+    from kg.worker import extract_chunk
 
     documents = [Document(f"gen-{i}", r["text"], "generated.jsonl", r.get("title"), r.get("date"),
                           r.get("url"), r.get("source"), i + 1)

@@ -17,8 +17,6 @@ picklable, and dependent on nothing but the document and the extractor. So:
 from __future__ import annotations
 
 import itertools
-import os
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -29,14 +27,14 @@ from typing import Any
 
 from kg.atomic import AtomicFiles
 from kg.cache import ExtractionCache, cache_dir_for, document_key, extractor_version
-from kg.extract import Extraction, Extractor
 from kg.ingest import DEFAULT_MAX_BYTES, read_documents
 from kg.lexicon import load_lexicon
-from kg.model import Claim, Document, KnowledgeGraph, Mention, Notice, Problem
-from kg.nlp import DEFAULT_MODEL, load_pipeline, parse
+from kg.model import Claim, Document, Extraction, KnowledgeGraph, Mention, Notice, Problem
+from kg.nlp import DEFAULT_MODEL, parse
 from kg.rdf import write_rdf
 from kg.render import html_page
 from kg.resolve import resolve
+from kg.worker import ChunkResult, extract_chunk, worker_pipeline
 
 STAGES = ("read", "cache", "load", "nlp", "extract", "resolve", "rdf", "html", "write")
 CHUNK = 32  # documents per task sent to a worker process or a Dask worker
@@ -105,55 +103,6 @@ class _Timer:
 
     def __exit__(self, *exc) -> None:
         self.seconds[self.stage] = self.seconds.get(self.stage, 0.0) + time.perf_counter() - self.start
-
-
-# --------------------------------------------------------------------------- the unit of work
-
-# One pipeline per process and model, loaded on first use (worker processes, Dask workers).
-_PIPELINES: dict[str, tuple[Any, Extractor]] = {}
-_PIPELINE_LOCK = threading.Lock()
-
-
-def worker_pipeline(model: str = DEFAULT_MODEL) -> tuple[Any, Extractor]:
-    """The spaCy pipeline and extractor of this process for ``model``, loaded once."""
-    with _PIPELINE_LOCK:
-        if model not in _PIPELINES:
-            lexicon = load_lexicon()
-            nlp = load_pipeline(model, lexicon)
-            _PIPELINES[model] = (nlp, Extractor(nlp.vocab, lexicon))
-        return _PIPELINES[model]
-
-
-@dataclass
-class ChunkResult:
-    """What a worker sends back for a list of documents: per document (mentions, claims,
-    tokens), in the order given, and the seconds it spent parsing and extracting."""
-
-    items: list[tuple[list[Mention], list[Claim], int]]
-    nlp: float
-    extract: float
-    version: str
-
-
-def extract_chunk(documents: list[Document], model: str = DEFAULT_MODEL) -> ChunkResult:
-    """Parse and extract ``documents`` with this process's pipeline (the task of a worker)."""
-    nlp, extractor = worker_pipeline(model)
-    items, t_nlp, t_extract = [], 0.0, 0.0
-    with _PIPELINE_LOCK:  # one pipeline per process: threads of one process take turns
-        stream = parse(nlp, documents)
-        while True:
-            start = time.perf_counter()
-            try:
-                document, doc = next(stream)
-            except StopIteration:
-                t_nlp += time.perf_counter() - start
-                break
-            middle = time.perf_counter()
-            extraction = extractor(document, doc)
-            items.append((extraction.mentions, extraction.claims, len(doc)))
-            t_nlp += middle - start
-            t_extract += time.perf_counter() - middle
-    return ChunkResult(items, t_nlp, t_extract, extractor_version(model))
 
 
 # --------------------------------------------------------------------------- engines
@@ -382,7 +331,7 @@ def extract_graph(paths: Iterable[str | Path], model: str = DEFAULT_MODEL,
     with clock("resolve"):
         mentions = [m for item in found for m in item[0]]
         claims = [c for item in found for c in item[1]]
-        del found
+        found.clear()  # the per-document lists: resolution needs only the flat ones
         graph = resolve(documents, mentions, claims, lexicon)
     stats.mark_rss("resolve")
     stats.wall += time.perf_counter() - start
@@ -456,10 +405,3 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, model: str = DEFAULT
     outputs = write_outputs(graph, out_dir, stats, max_nodes=max_nodes, corpus=corpus_name(paths))
     return BuildResult(graph, problems, outputs, stats)
 
-
-def default_workers() -> int:
-    """The cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1

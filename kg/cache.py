@@ -28,8 +28,7 @@ from dataclasses import asdict, fields
 from functools import lru_cache
 from pathlib import Path
 
-from kg.extract import Extraction
-from kg.model import Claim, Document, EntityKind, Evidence, Mention, Mode, RelationType
+from kg.model import Claim, Document, EntityKind, Evidence, Extraction, Mention, Mode, RelationType
 
 FORMAT = 1  # bump when the JSON layout below changes
 CACHE_DIR = ".kg-cache"
@@ -98,13 +97,37 @@ def document_from_json(data: dict) -> Document:
 # --------------------------------------------------------------------------- keys
 
 
-_SOURCES = ("kg/extract", "kg/nlp.py", "kg/lexicon.py", "kg/model.py", "kg/schema.py", "ontology/lexicon")
+PACKAGE = Path(__file__).resolve().parent  # the installed kg
+
+
+def source_files(package: Path, lexicon: Path) -> list[tuple[str, Path]]:
+    """(name, path) of every file an extraction may depend on: each ``*.py`` of ``package``, named
+    ``kg/<path in package>``, and each file of ``lexicon``, named ``lexicon/<path in it>``; sorted
+    by name. No list of modules to keep up to date: a new, moved or renamed module is in it.
+
+    >>> [name for name, _ in source_files(PACKAGE, PACKAGE.parent / "ontology" / "lexicon")][:2]
+    ['kg/__init__.py', 'kg/__main__.py']
+    """
+    files = [(f"kg/{path.relative_to(package).as_posix()}", path) for path in package.rglob("*.py")]
+    files += [(f"lexicon/{path.relative_to(lexicon).as_posix()}", path) for path in lexicon.rglob("*")
+              if path.is_file()]
+    return sorted(files)
+
+
+def sources_digest(package: Path, lexicon: Path) -> str:
+    """sha256 of the name and the sha256 of each of :func:`source_files`: a file edited, added,
+    removed, moved or renamed changes it; the same files anywhere else on disk give the same one."""
+    digest = hashlib.sha256()
+    for name, path in source_files(package, lexicon):
+        digest.update(f"{name}\0{hashlib.sha256(path.read_bytes()).hexdigest()}\n".encode())
+    return digest.hexdigest()
 
 
 @lru_cache(maxsize=8)
-def extractor_version(model: str) -> str:
-    """A hash of everything an extraction depends on besides the document: the extractor's code,
-    the lexicon, the model's name and version, spaCy's version and the cache format."""
+def extractor_version(model: str, package: Path = PACKAGE, lexicon: Path | None = None) -> str:
+    """A hash of everything an extraction depends on besides the document: the extractor's code
+    (every module of ``package``), the lexicon (default ``ontology/lexicon``), the model's name
+    and version, spaCy's version and the cache format."""
     import spacy
 
     from kg.namespaces import ontology_dir
@@ -113,18 +136,9 @@ def extractor_version(model: str) -> str:
     try:
         meta = spacy.info(model)  # name, version of an installed pipeline package
         digest.update(f"{meta.get('name')}={meta.get('version')}\n".encode())
-    except Exception:  # noqa: BLE001 - a model path or an unknown package: the name is all we have
-        pass
-    package = Path(__file__).resolve().parent
-    roots = {"kg": package, "ontology": ontology_dir()}
-    for source in _SOURCES:
-        top, _, rest = source.partition("/")
-        path = roots[top] / rest
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in (".py", ".json", ".tsv")) \
-            if path.is_dir() else [path]
-        for file in files:
-            digest.update(f"{source}:{file.name}\n".encode())
-            digest.update(file.read_bytes())
+    except (Exception, SystemExit):  # noqa: BLE001 - spacy.info exits when it finds no meta.json
+        pass  # a model path or an unknown package: the name is all we have (loading it says why it fails)
+    digest.update(sources_digest(package, lexicon or ontology_dir() / "lexicon").encode())
     return digest.hexdigest()
 
 

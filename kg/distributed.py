@@ -1,6 +1,6 @@
 """Parse and extract on a Dask distributed cluster: ``kg build --dask tcp://SCHEDULER:8786``.
 
-The build sends chunks of documents to the cluster as tasks of :func:`kg.build.extract_chunk`;
+The build sends chunks of documents to the cluster as tasks of :func:`kg.worker.extract_chunk`;
 each worker process loads the spaCy pipeline once (a module global, on its first task) and
 sends back the mentions and claims of each document. Resolution and the outputs stay on the
 machine that runs ``kg build``. At most ``window`` chunks are in flight, so the input is
@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kg.model import Document
+from kg.worker import ChunkResult, extract_chunk
 
 
 def connect(dask: Any):
@@ -29,11 +30,9 @@ def connect(dask: Any):
 
 
 def run_chunks(chunks: Iterator[tuple[list[int], list[Document]]], dask: Any, model: str,
-               window: int | None = None) -> Iterator[tuple[list[int], Any]]:
+               window: int | None = None) -> Iterator[tuple[list[int], ChunkResult]]:
     """Run ``extract_chunk`` on each chunk on the cluster; yield (positions, ChunkResult) as they finish."""
     from distributed import as_completed
-
-    from kg.build import extract_chunk
 
     client, owned = connect(dask)
     try:
@@ -48,18 +47,18 @@ def run_chunks(chunks: Iterator[tuple[list[int], list[Document]]], dask: Any, mo
             positions_of[future.key] = positions
             running.add(future)
             if running.count() >= window:
-                yield from _take(running, positions_of, 1)
+                yield _take(running, positions_of)
         while running.count():
-            yield from _take(running, positions_of, 1)
+            yield _take(running, positions_of)
     finally:
         if owned:
             client.close()
 
 
-def _take(running, positions_of: dict[str, list[int]], n: int) -> Iterator[tuple[list[int], Any]]:
-    for _ in range(n):
-        future = next(running)
-        result = future.result()
-        positions = positions_of.pop(future.key)
-        future.release()
-        yield positions, result
+def _take(running, positions_of: dict[str, list[int]]) -> tuple[list[int], ChunkResult]:
+    """The next chunk to finish: its positions and result (its future released on the cluster)."""
+    future = next(running)
+    result = future.result()
+    positions = positions_of.pop(future.key)
+    future.release()
+    return positions, result

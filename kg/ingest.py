@@ -185,7 +185,7 @@ def _read_argument(path: Path, max_bytes: int) -> Iterator[Problem | _Found]:
 
 def _read_file(path: Path, rel: str, max_bytes: int) -> Iterator[Problem | _Found]:
     """The documents of the file at ``path`` (published as ``rel``) and its problems."""
-    if _extension(path) not in READERS:
+    if _extension(path) not in READERS and _extension(path) not in STREAM_READERS:
         yield Problem(shown(path), _unsupported(path))
         return
     for item in _read_items(path, max_bytes):
@@ -193,8 +193,9 @@ def _read_file(path: Path, rel: str, max_bytes: int) -> Iterator[Problem | _Foun
 
 
 def _read_items(path: Path, max_bytes: int) -> Iterator[Read]:
-    if _extension(path) == ".jsonl":  # a feed of any length, read a line at a time
-        yield from stream_jsonl_file(path, max_bytes)
+    stream = STREAM_READERS.get(_extension(path))
+    if stream is not None:
+        yield from stream(path, max_bytes)
         return
     loaded = _load_text(path, max_bytes)
     if isinstance(loaded, Problem):
@@ -528,13 +529,6 @@ def stream_jsonl_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterato
             yield Problem(where, "no text")
 
 
-def read_jsonl_file(text: str, path: str) -> Iterator[Read]:
-    """JSON Lines: one article object per line; blank lines are skipped."""
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.strip():
-            yield _jsonl_record(line, number, path)
-
-
 def _jsonl_record(line: str, number: int, path: str) -> Read:
     try:
         record = json.loads(line)
@@ -599,8 +593,9 @@ READERS: dict[str, Reader] = {
     ".html": read_html_file,
     ".htm": read_html_file,
     ".json": read_json_file,
-    ".jsonl": read_jsonl_file,
 }
+# Read from the file a line at a time, never as one text, so that a feed may be of any size.
+STREAM_READERS: dict[str, Callable[[Path, int], Iterator[Read]]] = {".jsonl": stream_jsonl_file}
 
 
 # --------------------------------------------------------------------------- fields
@@ -842,7 +837,7 @@ def _extension(path: PurePath) -> str:
 
 def _unsupported(path: PurePath) -> str:
     kind = f"'{shown(path.suffix)}'" if path.suffix else "(no extension)"
-    return f"not an article type: {kind} (kg reads {', '.join(READERS)})"
+    return f"not an article type: {kind} (kg reads {', '.join([*READERS, *STREAM_READERS])})"
 
 
 def _too_large(size: int, limit: int) -> str:

@@ -128,7 +128,7 @@ def load_lexicon(folder: str | None = None) -> Lexicon:
     countries = _read_countries(base)
     lexicon = Lexicon(
         countries=countries,
-        organizations=_read_bodies(base / "organizations.tsv", 3),
+        organizations=_read_bodies(base / "organizations.tsv", 2),
         armed_groups=_read_bodies(base / "armed_groups.tsv", 2),
         state_organs=_read_bodies(base / "state_organs.tsv", 2),
         state_bodies=_read_multimap(base / "state_bodies.tsv", key_column=1, values_column=0),

@@ -1,7 +1,7 @@
 """Typed records passed between the stages of the pipeline.
 
 ingest -> ``Document`` (or ``Problem`` for unreadable input, ``Notice`` for a remark on read input)
-nlp + extract -> ``Mention`` and ``Claim`` (relations between mentions, with ``Evidence``)
+nlp + extract -> ``Mention`` and ``Claim`` (relations between mentions, with ``Evidence``), per document an ``Extraction``
 resolve -> ``Entity`` and ``Assertion`` (relations between entities), gathered in a ``KnowledgeGraph``
 graph/RDF, render, query -> read a ``KnowledgeGraph`` or the RDF written from it.
 """
@@ -100,6 +100,15 @@ class Claim:
     relation: RelationType
     object: Mention
     evidence: Evidence
+
+
+@dataclass
+class Extraction:
+    """What the extract stage found in one document: the unit a build caches and a worker sends back."""
+
+    document: Document
+    mentions: list[Mention]
+    claims: list[Claim]
 
 
 @dataclass

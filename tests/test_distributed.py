@@ -62,7 +62,7 @@ def test_a_dask_build_gives_the_graph_of_a_local_build(cluster, corpus, local, t
     assert _files(tmp_path / "out") == _files(local_out)  # byte-identical Turtle and JSON-LD
     # Both workers took part: each loaded its own pipeline.
     with distributed.Client(cluster.scheduler_address) as client:
-        loaded = client.run(lambda: sorted(__import__("kg.build").build._PIPELINES))
+        loaded = client.run(lambda: sorted(__import__("kg.worker").worker._PIPELINES))
     assert len(loaded) == 2
 
 

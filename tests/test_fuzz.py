@@ -24,7 +24,7 @@ from rdflib import Graph
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.ingest import READERS, normalise_newlines, read_documents, read_html_file, read_markdown_file, shown
+from kg.ingest import READERS, STREAM_READERS, normalise_newlines, read_documents, read_html_file, read_markdown_file, shown
 from kg.model import Document, Notice, Problem
 from kg.namespaces import KG, RDFS
 from kg.nlp import parse
@@ -37,7 +37,7 @@ GOOD_ARTICLE = (
     "Western diplomats said no date had been set for new talks on Idlib.\n"
 )
 GOOD_RELATION = ("Iran", "Hezbollah")
-EXTENSIONS = sorted(READERS)
+EXTENSIONS = sorted([*READERS, *STREAM_READERS])
 DOC_ID = re.compile(r"[a-z0-9_-]+")
 
 FAST = settings(max_examples=200, deadline=None, database=None,

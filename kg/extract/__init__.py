@@ -10,8 +10,6 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from spacy.tokens import Doc
 
 from kg.extract.arguments import actors_of
@@ -19,14 +17,7 @@ from kg.extract.mentions import Found, MentionIndex, find_mentions
 from kg.extract.modality import modality
 from kg.extract.relations import RelationFinder
 from kg.lexicon import Lexicon, load_lexicon
-from kg.model import Claim, Document, Evidence, Mention
-
-
-@dataclass
-class Extraction:
-    document: Document
-    mentions: list[Mention]
-    claims: list[Claim]
+from kg.model import Claim, Document, Evidence, Extraction, Mention
 
 
 class Extractor:

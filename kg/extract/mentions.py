@@ -81,18 +81,6 @@ def fold(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9\- ]+", " ", text).split())
 
 
-def clean_name(span: Span) -> str:
-    """A name as written, without a leading article or a trailing possessive."""
-    tokens = list(span)
-    while tokens and (tokens[0].lower_ in ("the", "a", "an") or tokens[0].is_punct):
-        tokens = tokens[1:]
-    while tokens and (tokens[-1].text in POSSESSIVE or tokens[-1].is_punct):
-        tokens = tokens[:-1]
-    if not tokens:
-        return span.text
-    return span.doc[tokens[0].i:tokens[-1].i + 1].text
-
-
 def _trim(span: Span) -> tuple[int, int]:
     start, end = span.start, span.end
     doc = span.doc

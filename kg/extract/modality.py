@@ -12,8 +12,6 @@ from spacy.tokens import Token
 from kg.lexicon import Lexicon
 from kg.model import Mode
 
-CLAUSE_LINKS = {"xcomp", "ccomp", "advcl", "conj", "pcomp", "acl", "relcl", "pobj", "prep", "dobj", "amod", "nsubj", "nsubjpass", "attr", "oprd"}
-
 
 @dataclass(frozen=True)
 class Modality:
