@@ -30,11 +30,13 @@ def test_the_sanctions_of_others_survive_a_refusal_to_back_them(relations_in):
     found = relations_in("Hungary refused to back the EU's sanctions against Russia.")
     assert ("European Union", "opposes", "Russia") in found
     assert ("Hungary", "backs", "European Union") not in found
+    assert found == {("European Union", "opposes", "Russia")}
 
 
 def test_reported_speech_names_its_speaker(claims_in):
     claims = claims_in("Vice President Fuat Oktay told broadcaster NTV that Turkey was determined to stop "
                        "Syrian regime advances.")
+    assert [c.relation for c in claims] == [RelationType.OPPOSES]
     claim = next(c for c in claims if c.relation == RelationType.OPPOSES)
     assert (claim.subject.text, claim.object.key) == ("Turkey", "country:SYR")
     assert claim.evidence.mode == Mode.REPORTED
@@ -43,6 +45,7 @@ def test_reported_speech_names_its_speaker(claims_in):
 
 def test_according_to_gives_the_speaker(claims_in):
     claims = claims_in("According to the Pentagon, Iranian-backed militias attacked US bases in Iraq.")
+    assert [(c.subject.text, c.relation) for c in claims] == [("Iranian", RelationType.BACKS), ("militias", RelationType.OPPOSES)]
     attack = next(c for c in claims if c.relation == RelationType.OPPOSES)
     assert attack.object.key == "country:USA"
     assert attack.evidence.mode == Mode.REPORTED
@@ -51,5 +54,6 @@ def test_according_to_gives_the_speaker(claims_in):
 
 def test_future_intentions_are_marked(claims_in):
     claims = claims_in("Ankara will use military power to drive back the Syrian forces.")
+    assert [c.relation for c in claims] == [RelationType.OPPOSES]
     claim = next(c for c in claims if c.relation == RelationType.OPPOSES)
     assert claim.evidence.mode == Mode.FUTURE

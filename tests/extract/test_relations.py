@@ -1,6 +1,6 @@
 """kg.extract.relations: relation extraction, one trigger family at a time, on real-world sentences.
 
-Each case is (sentence(s), relations that must be found, relations that must not be).
+Each case is (sentence(s), the relations found): exactly those, so a wrong extra relation fails.
 Labels are those resolution gives: countries by their lexicon name, people by full name.
 """
 from __future__ import annotations
@@ -34,7 +34,7 @@ HYPHENATED_AND_STANCE = [
      {("Iran", "backs", "Houthis"), ("Houthis", "opposes", "Saudi Arabia")}),
     ("Russia-led Syrian forces have pressed to seize Idlib.", {("Russia", "backs", "Syria")}),
     ("Pro-Russian separatists in eastern Ukraine are backed by Moscow.",
-     {("Russia", "backs", "Ukrainian separatists")}),
+     {("Russia", "backs", "Ukrainian separatists"), ("Ukrainian separatists", "backs", "Russia")}),
 ]
 
 NOUNS_AND_LIGHT_VERBS = [
@@ -61,7 +61,8 @@ ATTENDED = [
      {("Antony Blinken", "attended", "G20 summit in New Delhi"), ("Wang Yi", "attended", "G20 summit in New Delhi")}),
     ("The African Union held a summit in Addis Ababa. Kenyan President William Ruto and Nigerian President "
      "Bola Tinubu attended the summit.",
-     {("William Ruto", "attended", "summit in Addis Ababa"), ("Bola Tinubu", "attended", "summit in Addis Ababa")}),
+     {("William Ruto", "attended", "summit in Addis Ababa"), ("Bola Tinubu", "attended", "summit in Addis Ababa"),
+      ("African Union", "attended", "summit in Addis Ababa")}),  # the host attends ("host" is an attended trigger)
     ("Leaders gathered for the Munich Security Conference. The conference was attended by Ukrainian President "
      "Volodymyr Zelensky, Defense Minister Boris Pistorius and Kenyan Foreign Minister Musalia Mudavadi.",
      {("Volodymyr Zelensky", "attended", "Munich Security Conference"),
@@ -133,5 +134,5 @@ CASES = [pytest.param(text, expected, id=f"{family}: {text[:50]}")
 @pytest.mark.parametrize("text,expected", CASES)
 def test_pattern_families(relations_in, text, expected):
     found = relations_in(text)
-    assert expected <= found, f"missing {expected - found} in {found}"
+    assert found == expected, f"missing {expected - found}, wrong {found - expected}"
 
