@@ -1,10 +1,14 @@
 """The knowledge graph as a networkx graph, and simple measures over it.
 
+In the examples, ``kg`` is the graph of one article: "Turkey opposes HTS in Idlib, Erdogan
+said. Turkey and Russia signed the Sochi agreement." (``kg/conftest.py`` makes it).
+
 >>> g = to_networkx(kg)
 >>> g.nodes["turkey"]["kind"]
 'Country'
->>> list(g.edges(keys=True))
-[('turkey', 'hts', 'opposes')]
+>>> sorted(g.edges(keys=True))
+[('russia', 'sochi-agreement', 'agreed'), ('turkey', 'hay-at-tahrir-al-sham', 'opposes'),
+ ('turkey', 'sochi-agreement', 'agreed')]
 """
 from __future__ import annotations
 
@@ -30,8 +34,9 @@ def to_networkx(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     >>> g = to_networkx(kg)
     >>> g.nodes["turkey"]["label"]
     'Turkey'
-    >>> g.edges["turkey", "hts", "opposes"]["evidence"][0]["doc_id"]
-    'news-1'
+    >>> evidence = g.edges["turkey", "hay-at-tahrir-al-sham", "opposes"]["evidence"]
+    >>> [(e["doc_id"], e["sentence"], e["mode"], e["speaker"]) for e in evidence]
+    [('news-1', 'Turkey opposes HTS in Idlib, Erdogan said.', 'ReportedSpeech', 'Erdogan')]
     """
     g = nx.MultiDiGraph()
     for entity_id in sorted(kg.entities):
@@ -134,7 +139,7 @@ def summary(kg: KnowledgeGraph) -> dict[str, Any]:
     Every kind and relation type is listed, with 0 when absent.
 
     >>> summary(kg)
-    {'nodes': {'Person': 1, 'Country': 1, ...}, 'relations': {'backs': 0, ...}, 'assertions': 3}
+    {'nodes': {'Person': 1, 'Country': 2, ...}, 'relations': {'backs': 0, 'opposes': 1, ...}, 'assertions': 3}
     """
     nodes = {kind.value: 0 for kind in EntityKind}
     for entity in kg.entities.values():
@@ -149,7 +154,7 @@ def top_actors(kg: KnowledgeGraph, n: int = 10) -> list[tuple[Entity, int]]:
     """The ``n`` actors in the most distinct relations (either end), with that number; ties by label.
 
     >>> [(entity.label, count) for entity, count in top_actors(kg, 2)]
-    [('Turkey', 2), ...]
+    [('Turkey', 2), ("Hay'at Tahrir al-Sham", 1)]
     """
     counts: Counter[str] = Counter()
     for subject_id, _, object_id in kg.relations():

@@ -109,6 +109,8 @@ def html_page(kg: KnowledgeGraph, max_nodes: int = DEFAULT_MAX_NODES, max_edges:
     the articles in the page's title and heading ("news-2024: knowledge graph").
 
     >>> page = html_page(kg, max_nodes=200, corpus="news-2024")
+    >>> page[page.index("<title>"):page.index("</title>")]
+    '<title>news-2024: knowledge graph, 5 nodes, 3 relations'
     """
     if max_nodes < 1:
         raise ValueError(f"max_nodes must be at least 1, got {max_nodes}")

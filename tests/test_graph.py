@@ -7,8 +7,6 @@ import pytest
 from kg.graph import importance, most_important, summary, to_networkx
 from kg.model import (
     Assertion,
-    Document,
-    Entity,
     EntityKind,
     Evidence,
     KnowledgeGraph,
@@ -17,75 +15,42 @@ from kg.model import (
     RelationType,
 )
 
+# In small_kg (tests/conftest.py): smith's name, the sentence of d2 where turkey opposes hts, d2's title.
 NASTY_NAME = "<script>alert(1)</script> Smith"
-NASTY_SENTENCE = 'Turkey <img src=x onerror=alert(1)> opposes HTS, see the "href" note.'
+NASTY_SENTENCE = 'Turkey <img src=x onerror=alert(1)> opposes HTS, see the "href" note & more </script><!--.'
+NASTY_TITLE = "Idlib <b>offensive</b> &amp; (HREF)"
 
 
-def make_kg() -> KnowledgeGraph:
-    documents = [
-        Document("d1", "...", "in/a.txt", title="Talks in Sochi", date="2020-02-10", url="https://example.org/a"),
-        Document("d2", "...", "in/b.txt", title="Idlib <b>offensive</b>", date="2020-02-11"),
-    ]
-    entities = {
-        e.entity_id: e
-        for e in [
-            Entity("smith", EntityKind.PERSON, NASTY_NAME, {"Smith", "J. Smith"}, {"d2", "d1"}),
-            Entity("turkey", EntityKind.COUNTRY, 'Turkey "quotes"', {"Ankara"}, {"d1", "d2"}),
-            Entity("hts", EntityKind.ARMED_GROUP, "HTS", set(), {"d1", "d2"}),
-            Entity("un", EntityKind.ORGANIZATION, "United Nations", set(), {"d1"}),
-            Entity("sochi", EntityKind.AGREEMENT, "Sochi Agreement", set(), {"d1"}),
-            Entity("talks", EntityKind.EVENT, "Sochi talks", set(), {"d1"}),
-        ]
-    }
-    speaker = Mention("d1", 0, 5, "Smith", EntityKind.PERSON, "smith", name="Smith")
-    assertions = [
-        # the same triple in two documents (given out of document order) ...
-        Assertion("turkey", RelationType.OPPOSES, "hts", Evidence("d2", NASTY_SENTENCE, 10, 80)),
-        Assertion("turkey", RelationType.OPPOSES, "hts", Evidence("d1", "Ankara opposes HTS.", 0, 19)),
-        # ... and once more from the very same sentence
-        Assertion("turkey", RelationType.OPPOSES, "hts", Evidence("d1", "Ankara opposes HTS.", 0, 19)),
-        Assertion(
-            "turkey",
-            RelationType.AGREED,
-            "sochi",
-            Evidence("d1", "Turkey signed the Sochi Agreement, Smith said.", 20, 66, Mode.REPORTED, speaker),
-            speaker_id="smith",
-        ),
-        Assertion("smith", RelationType.ATTENDED, "talks", Evidence("d1", "Smith attended the talks.", 67, 92)),
-        Assertion("smith", RelationType.BACKS, "turkey", Evidence("d2", "Smith will back Turkey.", 0, 23, Mode.FUTURE)),
-    ]
-    return KnowledgeGraph(documents=documents, entities=entities, assertions=assertions)
-
-
-def test_nodes_carry_kind_labels_and_sorted_lists():
-    g = to_networkx(make_kg())
+def test_nodes_carry_kind_labels_and_sorted_lists(small_kg):
+    g = to_networkx(small_kg)
 
     assert isinstance(g, nx.MultiDiGraph)
-    assert sorted(g.nodes) == ["hts", "smith", "sochi", "talks", "turkey", "un"]
+    assert sorted(g.nodes) == ["hts", "smith", "sochi", "talks", "turkey", "ypg"]
     assert g.nodes["smith"] == {
         "kind": "Person",
         "label": NASTY_NAME,
-        "alt_labels": ["J. Smith", "Smith"],
+        "alt_labels": ['"Smitty"', NASTY_NAME, "J. Smith", "href"],
         "documents": ["d1", "d2"],
     }
-    assert g.nodes["un"]["kind"] == "Organization"
+    assert g.nodes["ypg"]["kind"] == "Organization"
     assert g.nodes["hts"]["alt_labels"] == []
 
 
-def test_one_edge_per_distinct_triple_keyed_by_relation():
-    g = to_networkx(make_kg())
+def test_one_edge_per_distinct_triple_keyed_by_relation(small_kg):
+    g = to_networkx(small_kg)
 
     assert sorted(g.edges(keys=True)) == [
         ("smith", "talks", "attended"),
         ("smith", "turkey", "backs"),
         ("turkey", "hts", "opposes"),
         ("turkey", "sochi", "agreed"),
+        ("ypg", "smith", "opposes"),
     ]
     assert g.edges["turkey", "hts", "opposes"]["relation"] == "opposes"
 
 
-def test_evidence_of_a_triple_is_merged_deduplicated_and_in_document_order():
-    edge = to_networkx(make_kg()).edges["turkey", "hts", "opposes"]
+def test_evidence_of_a_triple_is_merged_deduplicated_and_in_document_order(small_kg):
+    edge = to_networkx(small_kg).edges["turkey", "hts", "opposes"]
 
     assert edge["documents"] == ["d1", "d2"]
     assert edge["evidence"] == [
@@ -94,24 +59,24 @@ def test_evidence_of_a_triple_is_merged_deduplicated_and_in_document_order():
             "doc_id": "d1",
             "title": "Talks in Sochi",
             "date": "2020-02-10",
-            "url": "https://example.org/a",
+            "url": "https://example.org/a?x=1&y=2",
             "mode": "Fact",
             "speaker": None,
         },
         {
             "sentence": NASTY_SENTENCE,
             "doc_id": "d2",
-            "title": "Idlib <b>offensive</b>",
+            "title": NASTY_TITLE,
             "date": "2020-02-11",
-            "url": None,
-            "mode": "Fact",
+            "url": "javascript:alert(1)",
+            "mode": "Future",
             "speaker": None,
         },
     ]
 
 
-def test_evidence_names_mode_and_speaker():
-    g = to_networkx(make_kg())
+def test_evidence_names_mode_and_speaker(small_kg):
+    g = to_networkx(small_kg)
 
     (agreed,) = g.edges["turkey", "sochi", "agreed"]["evidence"]
     assert agreed["mode"] == "ReportedSpeech"
@@ -120,8 +85,8 @@ def test_evidence_names_mode_and_speaker():
     assert backs["mode"] == "Future"
 
 
-def test_speaker_falls_back_to_the_mention_name():
-    kg = make_kg()
+def test_speaker_falls_back_to_the_mention_name(small_kg):
+    kg = small_kg
     speaker = Mention("d1", 0, 5, "he", EntityKind.PERSON, "smith", name="Mr Smith")
     kg.assertions = [
         Assertion("turkey", RelationType.BACKS, "hts", Evidence("d1", "He said so.", 0, 11, Mode.REPORTED, speaker))
@@ -131,16 +96,16 @@ def test_speaker_falls_back_to_the_mention_name():
     assert ev["speaker"] == "Mr Smith"
 
 
-def test_evidence_from_an_unknown_document_has_no_title():
-    kg = make_kg()
+def test_evidence_from_an_unknown_document_has_no_title(small_kg):
+    kg = small_kg
     kg.assertions = [Assertion("turkey", RelationType.BACKS, "hts", Evidence("gone", "S.", 0, 2))]
 
     (ev,) = to_networkx(kg).edges["turkey", "hts", "backs"]["evidence"]
     assert (ev["doc_id"], ev["title"], ev["date"], ev["url"]) == ("gone", None, None, None)
 
 
-def test_assertion_about_an_unknown_entity_is_an_error():
-    kg = make_kg()
+def test_assertion_about_an_unknown_entity_is_an_error(small_kg):
+    kg = small_kg
     kg.assertions.append(Assertion("turkey", RelationType.BACKS, "nobody", Evidence("d1", "S.", 0, 2)))
 
     with pytest.raises(ValueError, match="nobody"):
@@ -154,12 +119,12 @@ def test_empty_graph():
     assert importance(g) == {}
 
 
-def test_importance_is_degree_centrality_of_the_undirected_simple_view():
-    scores = importance(to_networkx(make_kg()))
+def test_importance_is_degree_centrality_of_the_undirected_simple_view(small_kg):
+    scores = importance(to_networkx(small_kg))
 
-    # turkey: hts, sochi, smith; smith: talks, turkey; 5 other nodes each
+    # turkey: hts, sochi, smith; smith: talks, turkey, ypg; 5 other nodes each
     assert scores == pytest.approx(
-        {"hts": 0.2, "smith": 0.4, "sochi": 0.2, "talks": 0.2, "turkey": 0.6, "un": 0.0}
+        {"hts": 0.2, "smith": 0.6, "sochi": 0.2, "talks": 0.2, "turkey": 0.6, "ypg": 0.2}
     )
     assert list(scores) == sorted(scores)
 
@@ -176,22 +141,22 @@ def test_importance_ignores_direction_parallel_edges_and_self_loops():
     assert importance(g) == importance(g.copy())
 
 
-def test_most_important_keeps_the_best_connected_nodes_and_their_edges():
-    g = to_networkx(make_kg())
+def test_most_important_keeps_the_best_connected_nodes_and_their_edges(small_kg):
+    g = to_networkx(small_kg)
 
     top = most_important(g, 2)
     assert sorted(top) == ["smith", "turkey"]
     assert sorted(top.edges(keys=True)) == [("smith", "turkey", "backs")]
     assert top.nodes["smith"] == g.nodes["smith"]
     assert top.edges["smith", "turkey", "backs"] == g.edges["smith", "turkey", "backs"]
-    # ties go by label: hts, sochi and talks have 0.2 each, and "HTS" sorts first
+    # ties go by label: hts, sochi, talks and ypg have 0.2 each, and "HTS" sorts first
     assert sorted(most_important(g, 3)) == ["hts", "smith", "turkey"]
 
 
-def test_most_important_stops_before_the_edge_limit():
-    g = to_networkx(make_kg())
+def test_most_important_stops_before_the_edge_limit(small_kg):
+    g = to_networkx(small_kg)
 
-    # turkey alone has no edge; with smith comes 1; with hts (the next) 2
+    # smith (first of the two at 0.6, by label) alone has no edge; with turkey comes 1; with hts (the next) 2
     assert sorted(most_important(g, 6, max_edges=1)) == ["smith", "turkey"]
     assert most_important(g, 6, max_edges=0).number_of_nodes() == 1
     assert most_important(g, 6, max_edges=4).number_of_edges() == 4
@@ -211,8 +176,8 @@ def test_most_important_counts_self_loops_and_parallel_edges():
     assert sorted(most_important(g, 3, max_edges=2)) == ["a"]
 
 
-def test_most_important_returns_a_copy_when_everything_fits():
-    g = to_networkx(make_kg())
+def test_most_important_returns_a_copy_when_everything_fits(small_kg):
+    g = to_networkx(small_kg)
 
     whole = most_important(g, 100, max_edges=100)
     assert whole is not g
@@ -220,13 +185,13 @@ def test_most_important_returns_a_copy_when_everything_fits():
 
 
 @pytest.mark.parametrize("limits", [{"max_nodes": 0}, {"max_nodes": 5, "max_edges": -1}])
-def test_most_important_limits_must_be_sensible(limits):
+def test_most_important_limits_must_be_sensible(small_kg, limits):
     with pytest.raises(ValueError):
-        most_important(to_networkx(make_kg()), **limits)
+        most_important(to_networkx(small_kg), **limits)
 
 
-def test_summary_counts():
-    assert summary(make_kg()) == {
+def test_summary_counts(small_kg):
+    assert summary(small_kg) == {
         "nodes": {
             "Person": 1,
             "Country": 1,
@@ -235,8 +200,8 @@ def test_summary_counts():
             "Agreement": 1,
             "Event": 1,
         },
-        "relations": {"backs": 1, "opposes": 1, "attended": 1, "agreed": 1},
-        "assertions": 6,
+        "relations": {"backs": 1, "opposes": 2, "attended": 1, "agreed": 1},
+        "assertions": 7,
     }
 
 

@@ -18,50 +18,14 @@ from kg.model import (
     EntityKind,
     Evidence,
     KnowledgeGraph,
-    Mention,
-    Mode,
     RelationType,
 )
 from kg.render import EDGE_STYLES, KIND_NAMES, MODE_TEXT, NODE_STYLES, html_page, json_for_script, render_html
 
+# In small_kg (tests/conftest.py): smith's name, the sentence of d2 where turkey opposes hts, d2's title.
 NASTY_NAME = "<script>alert(1)</script> Smith"
-NASTY_SENTENCE = 'Turkey <img src=x onerror=alert(1)> opposes HTS, see the href note & more </script><!--.'
+NASTY_SENTENCE = 'Turkey <img src=x onerror=alert(1)> opposes HTS, see the "href" note & more </script><!--.'
 NASTY_TITLE = "Idlib <b>offensive</b> &amp; (HREF)"
-
-
-def make_kg() -> KnowledgeGraph:
-    documents = [
-        Document("d1", "...", "in/a.txt", title="Talks in Sochi", date="2020-02-10", url="https://example.org/a",
-                 source="Example News"),
-        Document("d2", "...", "in/b.txt", title=NASTY_TITLE, date="2020-02-11", url="javascript:alert(1)"),
-    ]
-    entities = {
-        e.entity_id: e
-        for e in [
-            Entity("smith", EntityKind.PERSON, NASTY_NAME, {'"Smitty"', "href", NASTY_NAME}, {"d1", "d2"}),
-            Entity("turkey", EntityKind.COUNTRY, 'Turkey "quotes"', {"Ankara"}, {"d1", "d2"}),
-            Entity("hts", EntityKind.ARMED_GROUP, "HTS", set(), {"d2"}),
-            Entity("un", EntityKind.ORGANIZATION, "People's <Protection> & Units", set(), {"d1"}),
-            Entity("sochi", EntityKind.AGREEMENT, "Sochi Agreement", set(), {"d1"}),
-            Entity("talks", EntityKind.EVENT, "Sochi talks", set(), {"d1"}),
-        ]
-    }
-    speaker = Mention("d1", 0, 5, "Smith", EntityKind.PERSON, "smith", name="Smith")
-    assertions = [
-        Assertion("turkey", RelationType.OPPOSES, "hts", Evidence("d2", NASTY_SENTENCE, 10, 80)),
-        Assertion("turkey", RelationType.OPPOSES, "hts", Evidence("d1", "Ankara opposes HTS.", 0, 19)),
-        Assertion(
-            "turkey",
-            RelationType.AGREED,
-            "sochi",
-            Evidence("d1", "Turkey signed it, Smith said.", 20, 49, Mode.REPORTED, speaker),
-            speaker_id="smith",
-        ),
-        Assertion("smith", RelationType.ATTENDED, "talks", Evidence("d1", "Smith attended the talks.", 50, 75)),
-        Assertion("smith", RelationType.BACKS, "turkey", Evidence("d2", "Smith will back Turkey.", 0, 23, Mode.FUTURE)),
-        Assertion("un", RelationType.OPPOSES, "smith", Evidence("d1", "The units oppose Smith.", 76, 99)),
-    ]
-    return KnowledgeGraph(documents=documents, entities=entities, assertions=assertions)
 
 
 class Elements(HTMLParser):
@@ -102,9 +66,9 @@ def data(page: str) -> dict:
 
 
 @pytest.fixture
-def page(tmp_path: Path) -> str:
+def page(small_kg, tmp_path: Path) -> str:
     out = tmp_path / "graph.html"
-    render_html(make_kg(), out)
+    render_html(small_kg, out)
     return out.read_text(encoding="utf-8")
 
 
@@ -173,7 +137,7 @@ def test_text_is_kept_as_written_not_html_escaped(page):
     edges = {(e["from"], e["relation"], e["to"]): e for e in data(page)["edges"]}
 
     assert nodes["smith"]["label"] == NASTY_NAME
-    assert nodes["un"]["label"] == "People's <Protection> & Units"
+    assert nodes["ypg"]["label"] == "People's <Protection> & Units"
     sentences = [ev["sentence"] for ev in edges["turkey", "opposes", "hts"]["evidence"]]
     assert NASTY_SENTENCE in sentences
     assert data(page)["documents"]["d2"]["title"] == NASTY_TITLE
@@ -183,11 +147,11 @@ def test_text_is_kept_as_written_not_html_escaped(page):
 # --------------------------------------------------------------------------- readable
 
 
-def test_every_node_is_there_coloured_shaped_and_sized_by_kind_and_importance(page):
+def test_every_node_is_there_coloured_shaped_and_sized_by_kind_and_importance(small_kg, page):
     nodes = {n["id"]: n for n in data(page)["nodes"]}
 
-    assert set(nodes) == set(make_kg().entities)
-    for entity in make_kg().entities.values():
+    assert set(nodes) == set(small_kg.entities)
+    for entity in small_kg.entities.values():
         node, style = nodes[entity.entity_id], NODE_STYLES[entity.kind]
         assert node["shape"] == style["shape"]
         assert node["color"]["background"] == style["color"]
@@ -203,7 +167,7 @@ def test_every_node_is_there_coloured_shaped_and_sized_by_kind_and_importance(pa
 def test_other_names_exclude_the_label(page):
     nodes = {n["id"]: n for n in data(page)["nodes"]}
 
-    assert nodes["smith"]["names"] == ['"Smitty"', "href"]
+    assert nodes["smith"]["names"] == ['"Smitty"', "J. Smith", "href"]
     assert nodes["turkey"]["names"] == ["Ankara"]
 
 
@@ -215,7 +179,7 @@ def test_edges_are_coloured_tipped_and_dashed_by_relation(page):
         ("smith", "backs", "turkey"),
         ("turkey", "agreed", "sochi"),
         ("turkey", "opposes", "hts"),
-        ("un", "opposes", "smith"),
+        ("ypg", "opposes", "smith"),
     ]
     assert len({e["id"] for e in edges}) == len(edges)
     for edge in edges:
@@ -235,11 +199,11 @@ def test_evidence_lists_sentences_documents_and_modes(page):
     edges = {(e["from"], e["relation"], e["to"]): e for e in payload["edges"]}
 
     opposes = edges["turkey", "opposes", "hts"]["evidence"]
-    assert [(ev["doc_id"], ev["mode"]) for ev in opposes] == [("d1", "Fact"), ("d2", "Fact")]
+    assert [(ev["doc_id"], ev["mode"]) for ev in opposes] == [("d1", "Fact"), ("d2", "Future")]
     (agreed,) = edges["turkey", "agreed", "sochi"]["evidence"]
     assert (agreed["mode"], agreed["speaker"]) == ("ReportedSpeech", NASTY_NAME)
     assert payload["documents"]["d1"] == {
-        "title": "Talks in Sochi", "date": "2020-02-10", "url": "https://example.org/a", "source": "Example News",
+        "title": "Talks in Sochi", "date": "2020-02-10", "url": "https://example.org/a?x=1&y=2", "source": "Example News",
     }
     assert payload["modes"] == MODE_TEXT
     assert payload["articles"] == 2
@@ -252,7 +216,7 @@ def test_hover_texts_are_plain_text_summaries(page):
 
     smith = nodes["smith"]["title"]
     assert smith.startswith(f"{NASTY_NAME} (Person)\n")
-    assert 'Also: "Smitty", href' in smith
+    assert 'Also: "Smitty", J. Smith, href' in smith
     assert "In 2 documents." in smith
     opposes = edges["turkey", "opposes", "hts"]["title"]
     assert opposes.startswith('Turkey "quotes" opposes HTS\n')
@@ -311,9 +275,9 @@ def test_all_nodes_fit_so_no_notice(page):
     assert 'id="kg-notice"' not in page
 
 
-def test_large_graph_keeps_the_most_important_nodes_and_says_so(tmp_path):
+def test_large_graph_keeps_the_most_important_nodes_and_says_so(small_kg, tmp_path):
     out = tmp_path / "graph.html"
-    render_html(make_kg(), out, max_nodes=2)
+    render_html(small_kg, out, max_nodes=2)
     page = out.read_text(encoding="utf-8")
 
     assert sorted(n["id"] for n in data(page)["nodes"]) == ["smith", "turkey"]
@@ -324,18 +288,18 @@ def test_large_graph_keeps_the_most_important_nodes_and_says_so(tmp_path):
     assert sorted(data(page)["documents"]) == ["d1", "d2"]
 
 
-def test_edge_limit_also_cuts_the_view(tmp_path):
-    page = html_page(make_kg(), max_edges=1)
+def test_edge_limit_also_cuts_the_view(small_kg, tmp_path):
+    page = html_page(small_kg, max_edges=1)
 
     assert len(data(page)["edges"]) <= 1
     assert "This view shows only" in page
 
 
-def test_page_is_written_with_write_atomic(tmp_path, monkeypatch):
+def test_page_is_written_with_write_atomic(small_kg, tmp_path, monkeypatch):
     written = {}
     monkeypatch.setattr(render, "write_atomic", lambda path, text: written.update({path: text}))
 
-    render_html(make_kg(), tmp_path / "graph.html")
+    render_html(small_kg, tmp_path / "graph.html")
 
     (path,) = written
     assert path == tmp_path / "graph.html"
@@ -351,33 +315,34 @@ def test_empty_graph_renders(tmp_path):
 
 
 @pytest.mark.parametrize("limits", [{"max_nodes": 0}, {"max_edges": -1}])
-def test_limits_must_be_sensible(tmp_path, limits):
+def test_limits_must_be_sensible(small_kg, tmp_path, limits):
     with pytest.raises(ValueError):
-        render_html(make_kg(), tmp_path / "graph.html", **limits)
+        render_html(small_kg, tmp_path / "graph.html", **limits)
 
 
 # --------------------------------------------------------------------------- kg build --max-nodes
 
 
-def plain_kg() -> KnowledgeGraph:
-    """make_kg with ordinary text, so that the RDF outputs can be written too."""
-    kg = make_kg()
+@pytest.fixture
+def plain_kg(small_kg) -> KnowledgeGraph:
+    """small_kg with ordinary text, so that the RDF outputs can be written too."""
+    kg = small_kg
     kg.documents = [Document("d1", "...", "in/a.txt", title="Talks", date="2020-02-10"),
                     Document("d2", "...", "in/b.txt", title="Idlib", date="2020-02-11")]
     kg.entities["smith"].label = "John Smith"
     kg.entities["smith"].alt_labels = {"Smith"}
-    kg.entities["un"].label = "United Nations"
+    kg.entities["ypg"].label = "People's Protection Units"
     kg.entities["turkey"].label = "Turkey"
     return kg
 
 
-def test_kg_build_max_nodes_limits_only_the_page(tmp_path, monkeypatch):
+def test_kg_build_max_nodes_limits_only_the_page(plain_kg, tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
     import kg.build
     from kg.cli import app
 
-    monkeypatch.setattr(kg.build, "extract_graph", lambda *args, **kwargs: (plain_kg(), []))
+    monkeypatch.setattr(kg.build, "extract_graph", lambda *args, **kwargs: (plain_kg, []))
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["build", str(tmp_path / "in"), "--out", str(out), "--max-nodes", "2",
                                       "--no-cache"])
@@ -386,9 +351,9 @@ def test_kg_build_max_nodes_limits_only_the_page(tmp_path, monkeypatch):
     page = (out / "graph.html").read_text(encoding="utf-8")
     assert sorted(n["id"] for n in data(page)["nodes"]) == ["smith", "turkey"]
     assert "This view shows only the 2 most connected of 6 nodes" in page
-    assert "United Nations" in (out / "graph.ttl").read_text(encoding="utf-8")  # the Turtle keeps everything
+    assert "People's Protection Units" in (out / "graph.ttl").read_text(encoding="utf-8")  # the Turtle keeps everything
 
-    kg.build.write_outputs(plain_kg(), tmp_path / "default")
+    kg.build.write_outputs(plain_kg, tmp_path / "default")
     assert len(data((tmp_path / "default" / "graph.html").read_text(encoding="utf-8"))["nodes"]) == 6
 
 

@@ -43,17 +43,7 @@ from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
 from kg.build import build  # noqa: E402
 from kg.graph import to_networkx  # noqa: E402
-from kg.model import (  # noqa: E402
-    Assertion,
-    Document,
-    Entity,
-    EntityKind,
-    Evidence,
-    KnowledgeGraph,
-    Mention,
-    Mode,
-    RelationType,
-)
+from kg.model import KnowledgeGraph, RelationType  # noqa: E402
 from kg.render import EDGE_STYLES, KIND_NAMES, MODE_TEXT, render_html  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -406,58 +396,28 @@ def test_search_finds_an_actor_by_another_of_its_names(viewer, hostile_build):
     viewer.assert_clean()
 
 
-# --------------------------------------------------------------------------- a graph made by hand
+# --------------------------------------------------------------------------- a graph made by hand (small_kg)
 
 
-NASTY_NAME = "<script>alert(1)</script> Smith"
+NASTY_NAME = "<script>alert(1)</script> Smith"  # smith's name in small_kg (tests/conftest.py)
 
 
-def made_kg() -> KnowledgeGraph:
-    documents = [
-        Document("d1", "...", "a.txt", title="Talks in Sochi", date="2020-02-10", url="https://example.org/a?x=1&y=2",
-                 source="Example News"),
-        Document("d2", "...", "b.txt", title="Idlib <b>offensive</b>", date="2020-02-11", url="ftp://example.org/b"),
-    ]
-    entities = {
-        e.entity_id: e
-        for e in [
-            Entity("smith", EntityKind.PERSON, NASTY_NAME, {"J. Smith"}, {"d1", "d2"}),
-            Entity("turkey", EntityKind.COUNTRY, "Turkey", {"Ankara"}, {"d1", "d2"}),
-            Entity("hts", EntityKind.ARMED_GROUP, "HTS", set(), {"d2"}),
-            Entity("un", EntityKind.ORGANIZATION, "United Nations", set(), {"d1"}),
-            Entity("sochi", EntityKind.AGREEMENT, "Sochi Agreement", set(), {"d1"}),
-            Entity("talks", EntityKind.EVENT, "Sochi talks", set(), {"d1"}),
-        ]
-    }
-    speaker = Mention("d1", 0, 5, "Smith", EntityKind.PERSON, "smith", name="Smith")
-    assertions = [
-        Assertion("turkey", RelationType.OPPOSES, "hts", Evidence("d1", "Ankara opposes HTS.", 0, 19)),
-        Assertion("turkey", RelationType.OPPOSES, "hts", Evidence("d2", "Turkey <i>will</i> fight HTS.", 0, 29, Mode.FUTURE)),
-        Assertion("turkey", RelationType.AGREED, "sochi",
-                  Evidence("d1", "Turkey signed it, Smith said.", 20, 49, Mode.REPORTED, speaker), speaker_id="smith"),
-        Assertion("smith", RelationType.ATTENDED, "talks", Evidence("d1", "Smith attended the talks.", 50, 75)),
-        Assertion("smith", RelationType.BACKS, "turkey", Evidence("d2", "Smith backs Turkey.", 0, 19)),
-        Assertion("un", RelationType.OPPOSES, "smith", Evidence("d1", "The UN opposes Smith.", 76, 97)),
-    ]
-    return KnowledgeGraph(documents=documents, entities=entities, assertions=assertions)
-
-
-def test_evidence_panel_shows_sentences_sources_links_and_modes(viewer, tmp_path):
+def test_evidence_panel_shows_sentences_sources_links_and_modes(small_kg, viewer, tmp_path):
     path = tmp_path / "graph.html"
-    render_html(made_kg(), path)
+    render_html(small_kg, path)
     viewer.open(path)
 
     point = viewer.js(JS_EDGE_POINT, edge_id(viewer, "turkey", "opposes", "hts"))
     assert point["hit"]
     viewer.page.mouse.click(point["x"], point["y"])
     lines = viewer.details().splitlines()
-    assert lines[:3] == ["Relation", "Turkey opposes HTS", "EVIDENCE (2 SENTENCES)"]  # in capitals by CSS
+    assert lines[:3] == ["Relation", 'Turkey "quotes" opposes HTS', "EVIDENCE (2 SENTENCES)"]  # in capitals by CSS
     assert lines[3:] == [
         "Ankara opposes HTS.",
         "Talks in Sochi \u2014 Example News, 2020-02-10",
         MODE_TEXT["Fact"],
-        "Turkey <i>will</i> fight HTS.",
-        "Idlib <b>offensive</b> (ftp://example.org/b) \u2014 2020-02-11",
+        'Turkey <img src=x onerror=alert(1)> opposes HTS, see the "href" note & more </script><!--.',
+        "Idlib <b>offensive</b> &amp; (HREF) (javascript:alert(1)) \u2014 2020-02-11",
         MODE_TEXT["Future"],
     ]
     links = viewer.js("[...document.querySelectorAll('#kg-details a')].map(a => [a.textContent, a.href, a.rel])")
@@ -471,13 +431,13 @@ def test_evidence_panel_shows_sentences_sources_links_and_modes(viewer, tmp_path
     # from the evidence to the subject's profile
     viewer.page.click("#kg-details h2 button >> nth=0")
     assert viewer.js("network.getSelectedNodes()") == ["turkey"]
-    assert viewer.details().splitlines()[:2] == ["Country", "Turkey"]
+    assert viewer.details().splitlines()[:2] == ["Country", 'Turkey "quotes"']
     viewer.assert_clean()
 
 
-def test_profile_of_a_node_with_markup_in_its_name(viewer, tmp_path):
+def test_profile_of_a_node_with_markup_in_its_name(small_kg, viewer, tmp_path):
     path = tmp_path / "graph.html"
-    render_html(made_kg(), path)
+    render_html(small_kg, path)
     viewer.open(path)
 
     point = viewer.js(JS_NODE_POINT, "smith")
@@ -487,14 +447,14 @@ def test_profile_of_a_node_with_markup_in_its_name(viewer, tmp_path):
     assert profile.splitlines()[:2] == ["Person", NASTY_NAME]
     assert "J. Smith" in profile
     assert "attended \u2192 Sochi talks (1 sentence)" in profile
-    assert "United Nations opposes \u2192 this (1 sentence)" in profile
+    assert "People's <Protection> & Units opposes \u2192 this (1 sentence)" in profile
     assert "Idlib <b>offensive</b>" in profile
     viewer.assert_clean()
 
 
-def test_a_large_graph_says_on_screen_that_it_shows_a_part(viewer, tmp_path):
+def test_a_large_graph_says_on_screen_that_it_shows_a_part(small_kg, viewer, tmp_path):
     path = tmp_path / "graph.html"
-    render_html(made_kg(), path, max_nodes=2)
+    render_html(small_kg, path, max_nodes=2)
     viewer.open(path)
 
     notice = viewer.page.locator("#kg-notice")

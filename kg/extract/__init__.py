@@ -1,8 +1,7 @@
 """The extract stage: a parsed article in, mentions and claimed relations out.
 
->>> from kg.nlp import load_pipeline, parse_text
->>> nlp = load_pipeline()
->>> extractor = Extractor(nlp.vocab)
+>>> from kg.nlp import parse_text
+>>> extractor = Extractor(nlp.vocab)  # nlp: kg.nlp.load_pipeline()
 >>> doc_record = Document("d1", "Russia and Iran back the Syrian government.", "d1.txt")
 >>> result = extractor(doc_record, parse_text(nlp, doc_record.text))
 >>> sorted((c.subject.text, c.relation.value, c.object.text) for c in result.claims)

@@ -51,7 +51,13 @@ def _negated(token: Token, cues: dict) -> bool:
 def modality(trigger: Token, lexicon: Lexicon, local: bool = False) -> Modality:
     """Judge the trigger in its sentence; ``local``: only the trigger's own negation counts.
 
-    >>> # "Russia has shown no sign of backing away" -> Modality(asserted=False, ...)
+    >>> from kg.lexicon import load_lexicon
+    >>> lexicon = load_lexicon()
+    >>> doc = nlp("Russia has shown no sign of backing away from the offensive.")
+    >>> modality(doc[6], lexicon)  # "backing", under "no sign"
+    Modality(asserted=False, mode=<Mode.FACT: 'Fact'>, speaker=None)
+    >>> modality(nlp("Russia backs Syria, Turkey said.")[1], lexicon)
+    Modality(asserted=True, mode=<Mode.REPORTED: 'ReportedSpeech'>, speaker=Turkey)
     """
     cues = lexicon.modality
     mode, speaker = Mode.FACT, None

@@ -628,11 +628,11 @@ def build_triggers(lexicon: Lexicon) -> list[Trigger]:
 class RelationFinder:
     """Runs every trigger family over a document, in document order.
 
-    >>> from kg.nlp import load_pipeline, parse_text
+    >>> from kg.nlp import parse_text
     >>> from kg.extract.mentions import find_mentions
     >>> from kg.lexicon import load_lexicon
-    >>> nlp, lexicon = load_pipeline(), load_lexicon()
-    >>> doc = parse_text(nlp, "Russia backs Syria.")
+    >>> lexicon = load_lexicon()
+    >>> doc = parse_text(nlp, "Russia backs Syria.")  # nlp: kg.nlp.load_pipeline()
     >>> [(c.subject.key, c.relation.value, c.object.key) for c in RelationFinder(nlp.vocab, lexicon)(doc, find_mentions(doc, lexicon))]
     [('country:RUS', 'backs', 'country:SYR')]
     """
