@@ -31,7 +31,7 @@ from kg.ingest import DEFAULT_MAX_BYTES, read_documents
 from kg.lexicon import load_lexicon
 from kg.model import Claim, Document, Extraction, KnowledgeGraph, Mention, Notice, Problem
 from kg.nlp import DEFAULT_MODEL, parse
-from kg.rdf import write_rdf
+from kg.rdf import GRAPH_FILES, write_rdf
 from kg.render import html_page
 from kg.resolve import resolve
 from kg.worker import ChunkResult, extract_chunk, worker_pipeline
@@ -340,7 +340,7 @@ def extract_graph(paths: Iterable[str | Path], model: str = DEFAULT_MODEL,
 
 # --------------------------------------------------------------------------- outputs
 
-OUTPUTS = {"turtle": "graph.ttl", "json-ld": "graph.jsonld", "html": "graph.html"}
+OUTPUTS = {**GRAPH_FILES, "html": "graph.html"}  # format name -> file name
 
 
 def write_outputs(graph: KnowledgeGraph, out_dir: str | Path, stats: BuildStats | None = None, *,

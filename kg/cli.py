@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from kg.formats.result_formats import RESULT_FORMATS
 from kg.ingest import DEFAULT_MAX_BYTES
 from kg.nlp import DEFAULT_MODEL
 
@@ -130,7 +131,7 @@ def query(
     graph: Path = typer.Argument(..., help="A built graph (graph.ttl or graph.jsonld)."),
     sparql: Optional[str] = typer.Argument(None, help="A SPARQL query, or the name of one in ontology/queries."),
     file: Optional[Path] = typer.Option(None, "--file", "-f", help="Read the query from this .rq file."),
-    fmt: str = typer.Option("table", "--format", help="table, csv or json."),
+    fmt: str = typer.Option("table", "--format", help=f"{', '.join(RESULT_FORMATS)} (or a media type)."),
     name: Optional[str] = typer.Option(None, "--name", "--actor",
                                        help="Bind ?name (an actor, event or agreement) to this name, as a value, never spliced."),
 ) -> None:

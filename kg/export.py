@@ -35,7 +35,9 @@ import csv
 import io
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import networkx as nx
@@ -43,9 +45,8 @@ import networkx as nx
 from kg.namespaces import KG, KGR, RDF, RDFS, SDO, SKOS
 from kg.schema import NODE_KINDS, RELATIONS
 
-__all__ = ["EXPORT_FORMATS", "DEFAULT_GRAPH_IRI", "GraphView", "read_view", "export", "export_text"]
+__all__ = ["EXPORTERS", "EXPORT_FORMATS", "DEFAULT_GRAPH_IRI", "GraphView", "read_view", "export", "export_text"]
 
-EXPORT_FORMATS = ("ttl", "nt", "nq", "jsonld", "graphml", "gexf", "csv")
 DEFAULT_GRAPH_IRI = str(KGR["graph"])
 
 CSV_COLUMNS = ["source", "source_label", "relation", "target", "target_label", "mode", "speaker", "speaker_label",
@@ -179,18 +180,53 @@ def _csv(view: GraphView) -> str:
 # --------------------------------------------------------------------------- RDF formats
 
 
-def _quads(store, graph_iri: str | None) -> str:
-    """N-Triples (``graph_iri`` None) or N-Quads in ``graph_iri``: one statement a line, sorted."""
+def _by_kg(fmt: str, graph_path: str | Path, graph_iri: str) -> str:
+    """The graph as kg's own writer of ``fmt`` writes it: what ``kg build`` writes."""
+    from kg.query import load_graph
+    from kg.rdf import serialize
+
+    return serialize(load_graph(graph_path), fmt)
+
+
+def _sorted_statements(fmt: str, graph_path: str | Path, graph_iri: str) -> str:
+    """N-Triples, or N-Quads with every triple in the named graph ``graph_iri`` (ValueError for a
+    malformed IRI): one statement a line, sorted."""
     import pyoxigraph as ox
 
-    if graph_iri is None:
-        triples = [quad.triple for quad in store]
-        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    else:
+    from kg.formats.rdf_formats import RDF_FORMATS
+    from kg.query import load_store
+
+    store = load_store(graph_path)
+    rdf = RDF_FORMATS[fmt]
+    if rdf.quads:
         graph = ox.NamedNode(graph_iri)
-        data = ox.serialize([ox.Quad(q.subject, q.predicate, q.object, graph) for q in store], format=ox.RdfFormat.N_QUADS)
+        data = ox.serialize([ox.Quad(q.subject, q.predicate, q.object, graph) for q in store], format=rdf.ox_format)
+    else:
+        data = ox.serialize([quad.triple for quad in store], format=rdf.ox_format)
     lines = data.decode("utf-8").splitlines()
     return "".join(line + "\n" for line in sorted(lines) if line.strip())
+
+
+def _by_view(write: Callable[[GraphView], str], graph_path: str | Path, graph_iri: str) -> str:
+    """The node-and-edge view of the graph, written by ``write``."""
+    from kg.query import load_store
+
+    return write(read_view(load_store(graph_path)))
+
+
+EXPORTERS: dict[str, Callable[[str | Path, str], str]] = {
+    "ttl": partial(_by_kg, "turtle"),
+    "nt": partial(_sorted_statements, "nt"),
+    "nq": partial(_sorted_statements, "nquads"),
+    "jsonld": partial(_by_kg, "json-ld"),
+    "graphml": partial(_by_view, _graphml),
+    "gexf": partial(_by_view, _gexf),
+    "csv": partial(_by_view, _csv),
+}
+"""Export format -> its writer: (graph file, named graph IRI of N-Quads) -> text. The RDF ones are
+named in :data:`kg.formats.rdf_formats.RDF_FORMATS`."""
+
+EXPORT_FORMATS = tuple(EXPORTERS)
 
 
 def export_text(graph_path: str | Path, fmt: str, graph_iri: str = DEFAULT_GRAPH_IRI) -> str:
@@ -198,25 +234,10 @@ def export_text(graph_path: str | Path, fmt: str, graph_iri: str = DEFAULT_GRAPH
 
     Raises FileNotFoundError / ValueError (from loading) and ValueError for an unknown format.
     """
-    fmt = fmt.lower()
-    if fmt not in EXPORT_FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
-    if fmt in ("ttl", "jsonld"):
-        from kg.query import load_graph
-        from kg.rdf import serialize
-
-        return serialize(load_graph(graph_path), "turtle" if fmt == "ttl" else "json-ld")
-    from kg.query import load_store
-
-    store = load_store(graph_path)
-    if fmt in ("nt", "nq"):
-        if fmt == "nq":
-            import pyoxigraph as ox
-
-            ox.NamedNode(graph_iri)  # ValueError for a malformed IRI
-        return _quads(store, graph_iri if fmt == "nq" else None)
-    view = read_view(store)
-    return {"graphml": _graphml, "gexf": _gexf, "csv": _csv}[fmt](view)
+    write = EXPORTERS.get(fmt.lower())
+    if write is None:
+        raise ValueError(f"unknown export format {fmt.lower()!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    return write(graph_path, graph_iri)
 
 
 def export(graph_path: str | Path, fmt: str, out: str | Path | None = None,

@@ -20,7 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-MEDIA_TYPES = {".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json"}
+from kg.formats.rdf_formats import RDF_FORMATS
+
+MEDIA_TYPES = {fmt.extension: fmt.media_type for fmt in RDF_FORMATS.values() if fmt.writer}
+"""File extension -> media type, for the RDF files kg writes (``.ttl``, ``.nt``, ``.jsonld``)."""
 
 
 class PushError(RuntimeError):

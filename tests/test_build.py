@@ -177,7 +177,7 @@ class _Boom(RuntimeError):
 
 def test_a_build_that_fails_while_writing_turtle_leaves_the_old_output(previous_output, monkeypatch):
     out, other, before = previous_output
-    real_groups = kg.rdf.canonical_groups
+    real_groups = kg.rdf.canonical.canonical_groups
     temps_at_failure = []
 
     def failing_groups(source):
@@ -187,7 +187,7 @@ def test_a_build_that_fails_while_writing_turtle_leaves_the_old_output(previous_
                 raise _Boom("disk on fire")
             yield group
 
-    monkeypatch.setattr(kg.rdf, "canonical_groups", failing_groups)
+    monkeypatch.setattr(kg.rdf.canonical, "canonical_groups", failing_groups)
     with pytest.raises(_Boom):
         build([other], out)
     assert [name.split(".")[1:3] for name in temps_at_failure] == [["graph", "html"], ["graph", "jsonld"], ["graph", "ttl"]]

@@ -17,10 +17,6 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "kg"
 
-# Known private imports, allowed until the branch that removes them is merged.
-# kg.serve reads kg.query._OX_PREFIXES; the `registries` branch gives it a public name.
-# Lead: delete this entry once that branch is in (the test then fails if the import is back).
-KNOWN_PRIVATE_IMPORTS = {("kg.serve", "kg.query", "_OX_PREFIXES")}
 
 
 def module_name(path: Path, package: Path = PACKAGE) -> str:
@@ -162,7 +158,7 @@ def test_the_modules_of_kg_import_each_other_without_a_cycle():
 
 
 def test_no_module_of_kg_takes_another_modules_private_name():
-    assert private_imports() - KNOWN_PRIVATE_IMPORTS == set()
+    assert private_imports() == set()
 
 
 @pytest.mark.parametrize("module, unwanted", [("kg.cache", "spacy"), ("kg.model", "spacy")])

@@ -291,7 +291,7 @@ def test_json_is_sparql_results_json(graph):
 
 def test_unknown_result_format(graph):
     with pytest.raises(ValueError, match="table"):
-        format_result(run_query(graph, load_query("backs")), "xml")
+        format_result(run_query(graph, load_query("backs")), "yaml")
 
 
 # --------------------------------------------------------------------------- loading graphs

@@ -28,7 +28,8 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 from test_rdf import sample_kg
 
 from kg.namespaces import KG, KGR
-from kg.query import bind_values, list_queries, load_query, variable_parts
+from kg.formats.result_formats import RESULT_FORMATS
+from kg.query import bind_values, format_result, list_queries, load_query, run_query, variable_parts
 from kg.rdf import serialize, to_rdf
 from kg.serve import Dataset, Reply, example_queries, execute, negotiate, select_variables
 
@@ -581,6 +582,15 @@ def test_execute_in_process(store):
     assert execute(store, "DELETE WHERE { ?s ?p ?o }").status == 403
     assert execute(store, "SELEKT nonsense {").status == 400
     assert len(store) == 93
+
+
+@pytest.mark.parametrize("fmt", [f for f in RESULT_FORMATS.values() if f.media_type], ids=lambda f: f.name)
+def test_kg_query_and_kg_serve_write_the_same_bytes(store, fmt):
+    """One writer per results format: ``kg query --format NAME`` is what the endpoint answers."""
+    for query in (bind_values(load_query("evidence"), {"name": "Turkey"}), KG_BACKS):
+        reply = execute(store, query, accept=fmt.media_type)
+        assert reply.status == 200 and reply.content_type == f"{fmt.media_type}; charset=utf-8"
+        assert reply.body == format_result(run_query(store, query), fmt.name).encode("utf-8")
 
 
 def test_execute_with_a_dataset_and_a_base(store):
