@@ -89,7 +89,9 @@ class Evidence:
     start: int  # character offsets of the sentence in the document
     end: int
     mode: Mode = Mode.FACT
-    speaker: Mention | None = None  # with Mode.REPORTED, when the speaker is known
+    speaker: Mention | None = None  # with Mode.REPORTED (or a denial), when the speaker is known
+    date: str | None = None  # ISO 8601 at date_precision: the date the sentence gives, else the article's
+    date_precision: str | None = None  # "day", "month" or "year"
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,17 @@ class Assertion:
     object_id: str
     evidence: Evidence
     speaker_id: str | None = None
+    contested: bool = False  # the pair is also said to be the other way, or the claim is denied elsewhere
+
+
+@dataclass(frozen=True)
+class Camp:
+    """Actors that stand together in the signed graph (backs and agreeing pull together, opposes apart)."""
+
+    camp_id: str  # stable slug, unique in the graph
+    label: str  # named after its most central members
+    members: tuple[str, ...]  # entity ids, most central first
+    frustration: int  # relations that contradict the partition: opposes inside it, backs to another camp
 
 
 @dataclass
@@ -141,6 +154,7 @@ class KnowledgeGraph:
     documents: list[Document] = field(default_factory=list)
     entities: dict[str, Entity] = field(default_factory=dict)
     assertions: list[Assertion] = field(default_factory=list)
+    camps: list[Camp] = field(default_factory=list)
 
     def relations(self) -> set[tuple[str, RelationType, str]]:
         """The distinct (subject_id, relation, object_id) triples."""
