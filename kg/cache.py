@@ -98,7 +98,7 @@ def document_from_json(data: dict) -> Document:
 # --------------------------------------------------------------------------- keys
 
 
-_SOURCES = ("kg/extract", "kg/nlp.py", "kg/lexicon.py", "kg/model.py", "ontology/lexicon")
+_SOURCES = ("kg/extract", "kg/mention_key.py", "kg/nlp.py", "kg/lexicon.py", "kg/model.py", "ontology/lexicon")
 
 
 @lru_cache(maxsize=8)

@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Token
 from kg.extract.arguments import actors_of, conjuncts
 from kg.extract.mentions import Found, MentionIndex
 from kg.lexicon import Lexicon
+from kg.mention_key import MentionKey
 from kg.model import EntityKind, RelationType
 
 ACTORS = {EntityKind.PERSON, EntityKind.COUNTRY, EntityKind.ORGANIZATION, EntityKind.ARMED_GROUP}
@@ -380,7 +381,7 @@ def handle_stance(token: Token, ctx: Context) -> Iterator[Candidate]:
         return
     # "pro-Assad forces" are Assad's own state: that they back him says nothing new.
     holders = [m for m in actors_of(holder, ctx.index, coordinated=False)
-               if m is not target_actor and m.key != "government-of:" + target_actor.key]
+               if m is not target_actor and m.key != MentionKey.government_of(target_actor.key)]
     yield from _pairs(holders, relation, [target_actor], token)
 
 
@@ -641,7 +642,8 @@ class RelationFinder:
     >>> from kg.lexicon import load_lexicon
     >>> nlp, lexicon = load_pipeline(), load_lexicon()
     >>> doc = parse_text(nlp, "Russia backs Syria.")
-    >>> [(c.subject.key, c.relation.value, c.object.key) for c in RelationFinder(nlp.vocab, lexicon)(doc, find_mentions(doc, lexicon))]
+    >>> [(str(c.subject.key), c.relation.value, str(c.object.key))
+    ...  for c in RelationFinder(nlp.vocab, lexicon)(doc, find_mentions(doc, lexicon))]
     [('country:RUS', 'backs', 'country:SYR')]
     """
 
