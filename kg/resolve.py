@@ -32,6 +32,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from kg.lexicon import Lexicon, load_lexicon
+from kg.mention_key import WORD_KEYED, MentionKey, Namespace
 from kg.model import Assertion, Claim, Document, Entity, EntityKind, KnowledgeGraph, Mention
 from kg.schema import joins
 
@@ -62,9 +63,11 @@ def skeleton(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", first + rest)
 
 
-# Resolution asks for the skeleton and fold of the same few thousand names millions of times.
+# Resolution asks for the skeleton and fold of the same few thousand names millions of times,
+# and reads the fields of the same keys (``Mention.key`` and group ids are their text) as often.
 _skeleton = lru_cache(maxsize=1 << 16)(skeleton)
 _fold = lru_cache(maxsize=1 << 16)(ascii_fold)
+_key = lru_cache(maxsize=1 << 16)(MentionKey.parse)
 
 
 def slugify(text: str) -> str:
@@ -245,17 +248,19 @@ class Resolver:
             gid = groups[key]
             kinds.setdefault(gid, self._kind_of_group(gid, mention))
             # Titles ("the French President") are other names of a person, never the label.
-            labels[gid][mention.name] += 0 if mention.name is None or mention.key.startswith("role:") else 1
+            title = _key(mention.key).namespace == Namespace.ROLE
+            labels[gid][mention.name] += 0 if mention.name is None or title else 1
         self._build_entities(groups, labels, kinds, keys)
 
     @staticmethod
     def _group_key(mention: Mention) -> str:
+        key = _key(mention.key)
         # One-word person names are resolved per document: "Akar" may be two people in two articles.
-        if mention.kind == EntityKind.PERSON and mention.key.startswith("person:") and " " not in mention.key[7:]:
-            return f"{mention.key}@{mention.doc_id}"
+        if mention.kind == EntityKind.PERSON and key.namespace == Namespace.PERSON and " " not in key.name:
+            return str(key.in_document(mention.doc_id))
         # Descriptions with no proper name ("a peace deal") only name something within their article.
-        if mention.key.startswith("local-"):
-            return f"{mention.key}@{mention.doc_id}"
+        if key.local:
+            return str(key.in_document(mention.doc_id))
         return mention.key
 
     def _group_people(self, groups: dict[str, str]) -> _SurnameIndex:
@@ -284,14 +289,14 @@ class Resolver:
 
         by_doc: dict[str, set[str]] = defaultdict(set)
         for mention in self.mentions:
-            if mention.kind != EntityKind.PERSON or not mention.key.startswith("person:"):
+            if mention.kind != EntityKind.PERSON or _key(mention.key).namespace != Namespace.PERSON:
                 continue
             words = self._words(mention.name or mention.text)
             if len(words) < 2:
                 continue
             gid = next((g for g in by_surname.get(_skeleton(words[-1]), ()) if _same_person(full[g], words)), None)
             if gid is None:
-                gid = "person:" + " ".join(_fold(w) for w in words)
+                gid = str(MentionKey.person(" ".join(_fold(w) for w in words)))
                 put(gid, words)
             elif len(words) > len(full[gid]):
                 put(gid, words)
@@ -299,7 +304,8 @@ class Resolver:
             by_doc[mention.doc_id].add(gid)
         surnames = _SurnameIndex(full)
         for mention in self.mentions:
-            if mention.kind != EntityKind.PERSON or not mention.key.startswith("person:") or mention.key in groups:
+            if mention.kind != EntityKind.PERSON or _key(mention.key).namespace != Namespace.PERSON \
+                    or mention.key in groups:
                 continue
             words = self._words(mention.name or mention.text)
             if len(words) != 1:
@@ -308,7 +314,7 @@ class Resolver:
             local = [g for g in sorted(by_doc[mention.doc_id]) if g in owners]
             anywhere = surnames.owners(words[0]) if len(local) != 1 else ()
             choice = local[0] if len(local) == 1 else (anywhere[0] if len(anywhere) == 1 else None)
-            groups[self._group_key(mention)] = choice or "person:" + _fold(words[0])
+            groups[self._group_key(mention)] = choice or str(MentionKey.person(_fold(words[0])))
         return surnames
 
     def _group_roles(self, groups: dict[str, str], surnames: _SurnameIndex) -> None:
@@ -316,34 +322,38 @@ class Resolver:
         holders: dict[str, Counter] = defaultdict(Counter)
         countries: dict[str, Counter] = defaultdict(Counter)
         for mention in self.mentions:
-            if mention.role and mention.key.startswith("person:"):
+            if mention.role and _key(mention.key).namespace == Namespace.PERSON:
                 gid = groups.get(self._group_key(mention))
                 if gid:
                     holders[mention.role][gid] += 1
-                    countries[gid][mention.role.split(":")[0]] += 1
+                    countries[gid][MentionKey.from_title(mention.role).code] += 1
         self._person_country = {gid: c.most_common(1)[0][0] for gid, c in countries.items()}
         # The most frequent holder, ties to the first id (min of (-count, id)).
         holder = {role: min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0] for role, counts in holders.items()}
         for mention in self.mentions:
-            if mention.key.startswith("role:"):
-                role = mention.key[5:]
-                if role in holder:
-                    groups[mention.key] = holder[role]
-            elif mention.key.startswith("government-of:"):
-                person_key = mention.key[len("government-of:"):]
-                gid = groups.get(person_key) or groups.get(f"{person_key}@{mention.doc_id}")
+            key = _key(mention.key)
+            if key.namespace == Namespace.ROLE:
+                if key.title in holder:
+                    groups[mention.key] = holder[key.title]
+            elif key.namespace == Namespace.GOVERNMENT_OF:
+                leader = key.leader
+                gid = groups.get(str(leader)) or groups.get(str(leader.in_document(mention.doc_id)))
                 if gid is None:
-                    words = person_key[7:].split()
+                    # A leader by name may be known by the surname alone; one by title ("the
+                    # Syrian President's government") has no surname to look up.
+                    words = leader.name.split()
                     matches = surnames.owners(words[-1]) if words else ()
                     gid = matches[0] if len(matches) == 1 else None
                 code = self._person_country.get(gid) if gid else None
-                groups[mention.key] = f"country:{code}" if code else "government-of:" + (gid or person_key)
+                groups[mention.key] = str(MentionKey.country(code) if code else
+                                          MentionKey.government_of(_key(gid) if gid else leader))
 
 
     def _merge_subset_keys(self, groups: dict[str, str]) -> None:
         """An agreement/event key whose words are a subset of exactly one other key's joins it."""
-        keys = sorted({g for g in groups.values() if g.startswith(("agreement:", "event:"))})
-        parsed = {k: (k.split(":")[0], k.split(":")[1], set(filter(None, k.split(":")[2].split("+")))) for k in keys}
+        named = {g: _key(g) for g in groups.values()}
+        keys = sorted(g for g, key in named.items() if key.namespace in WORD_KEYED and not key.local)
+        parsed = {k: (named[k].namespace, named[k].family, set(named[k].words)) for k in keys}
         having: dict[tuple[str, str, str], list[str]] = defaultdict(list)  # (kind, family, word) -> keys
         for key, (kind, family, words) in parsed.items():
             for word in words:
@@ -363,37 +373,38 @@ class Resolver:
             groups[mention_key] = gid
 
     def _kind_of_group(self, gid: str, mention: Mention) -> EntityKind:
-        if gid.startswith(("country:", "government-of:")):
+        namespace = _key(gid).namespace
+        if namespace in (Namespace.COUNTRY, Namespace.GOVERNMENT_OF):
             return EntityKind.COUNTRY
-        if gid.startswith("person:"):
+        if namespace == Namespace.PERSON:
             return EntityKind.PERSON
         return mention.kind
 
     # --- entities ------------------------------------------------------------------------
 
     def _label(self, gid: str, surfaces: Counter, kind: EntityKind) -> str:
-        if gid.startswith("country:"):
-            country = self.lexicon.countries.get(gid.split(":")[1])
+        key = _key(gid)
+        if key.namespace == Namespace.COUNTRY:
+            country = self.lexicon.countries.get(key.code)
             if country:
                 return country.name
-        parts = gid.split(":")
-        if parts[0] == "group" and len(parts) == 3:  # a group known by a common noun: "group:rebels:SDN"
-            country = self.lexicon.countries.get(parts[2])
+        if key.namespace == Namespace.GROUP and key.family:  # a group known by a common noun: "group:rebels:SDN"
+            country = self.lexicon.countries.get(key.code)
             if country and country.demonyms:
-                return f"{country.demonyms[0]} {parts[1]}"
-        if parts[0] in ("org", "group") and len(parts) == 2:  # a name from the lexicon
-            return parts[1]
+                return f"{country.demonyms[0]} {key.family}"
+        if key.namespace in (Namespace.ORG, Namespace.GROUP) and not key.family:  # a name from the lexicon
+            return key.name
         surfaces = Counter({s: n for s, n in surfaces.items() if s and n}) or Counter({s: 1 for s in surfaces if s})
         if not surfaces:
-            return gid.split(":")[-1]
-        if kind == EntityKind.PERSON and gid.startswith("person:"):
+            return key.last_field
+        if kind == EntityKind.PERSON and key.namespace == Namespace.PERSON:
             named = [s for s in surfaces if len(self._words(s)) >= 2]
             if named:
                 return max(named, key=lambda s: (len(self._words(s)), surfaces[s], s.isascii(), s))
         if kind in (EntityKind.AGREEMENT, EntityKind.EVENT):
             # A proper name over a description, no dates in it, the one that says most of what
             # identifies it, then the most used, then the shortest.
-            key_words = set(gid.split("@")[0].split(":")[-1].split("+"))
+            key_words = set(key.words)
             return max(surfaces, key=lambda s: (any(c.isupper() for c in s), not any(c.isdigit() for c in s),
                                                 len(self._key_words_in(s) & key_words), surfaces[s], -len(s), s))
         return max(surfaces, key=lambda s: (surfaces[s], any(c.isupper() for c in s), len(s), s))
@@ -413,19 +424,19 @@ class Resolver:
         return {gid: slug if holders[slug] == 1 else f"{slug}-{_digest(gid)}" for gid, slug in wanted.items()}
 
     def _readable_id(self, gid: str, label: str) -> str:
-        family, _, rest = gid.partition(":")
-        if family in ("country", "org", "group"):
+        key = _key(gid)
+        if key.namespace in (Namespace.COUNTRY, Namespace.ORG, Namespace.GROUP):
             return slugify(label)  # the lexicon's name, or "Sudanese rebels" for group:rebels:SDN
-        if family in ("agreement", "event", "local-agreement", "local-event"):
-            kind_family, _, words = rest.partition(":")
-            words, _, _ = words.partition("@")
+        if key.namespace in WORD_KEYED:
             # Country codes among the words read as the country: "armenia-azerbaijan-declaration".
-            names = [self.lexicon.countries[w].name if w in self.lexicon.countries else w for w in words.split("+")]
-            slug = slugify(" ".join(filter(None, names + [kind_family])))
-            return f"{slug}-{_digest(gid)}" if family.startswith("local-") else slug
-        if family == "government-of":
-            return "government-of-" + slugify(rest.rpartition(":")[2])
-        return slugify(rest.partition("@")[0] or label)
+            names = [self.lexicon.countries[w].name if w in self.lexicon.countries else w for w in key.words]
+            slug = slugify(" ".join(filter(None, names + [key.family])))
+            return f"{slug}-{_digest(gid)}" if key.local else slug
+        if key.namespace == Namespace.GOVERNMENT_OF:
+            return "government-of-" + slugify(key.leader.last_field)
+        if key.namespace == Namespace.ROLE:  # a title no one in the corpus is named with
+            return slugify(key.title)
+        return slugify(key.name or label)
 
     def _build_entities(self, groups: dict[str, str], labels: dict[str, Counter], kinds: dict[str, EntityKind],
                         keys: list[str]) -> None:
@@ -435,8 +446,9 @@ class Resolver:
         for gid, label in chosen.items():
             known = self._lexicon_names.get(gid, ())
             alt = {s for s in (*labels[gid], *known) if s and s != label}
-            family, _, code = gid.partition(":")
-            identifier = code if family == "country" and code in self.lexicon.countries else None
+            gid_key = _key(gid)
+            code = gid_key.code if gid_key.namespace == Namespace.COUNTRY else None
+            identifier = code if code in self.lexicon.countries else None
             self._entities[gid] = Entity(ids[gid], kinds[gid], label, alt, identifier=identifier)
         for key, gid in groups.items():
             if gid in self._entities:

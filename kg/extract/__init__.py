@@ -65,8 +65,7 @@ def _own_event(candidate) -> bool:
     """An organisation named in an event's or agreement's own name is its host, not a participant."""
     if candidate.subject.kind.value != "Organization" or not candidate.subject.name:
         return False
-    words = candidate.object.key.split("@")[0].split(":")[-1].split("+")
-    return candidate.subject.name.lower() in words
+    return candidate.subject.name.lower() in candidate.object.key.words
 
 
 def _to_mention(document: Document, index: MentionIndex, found: Found) -> Mention:
@@ -80,7 +79,7 @@ def _to_mention(document: Document, index: MentionIndex, found: Found) -> Mentio
         end=span.end_char,
         text=span.text,
         kind=found.kind,
-        key=found.key,
+        key=str(found.key),
         name=None if found.anaphor else (found.name or span.text),
         role=found.role,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from kg.extract.mentions import POSSESSIVE, Found, MentionIndex
+from kg.mention_key import Namespace
 from kg.model import EntityKind
 
 PERSONAL = {"he", "she", "him", "her", "his"}
@@ -200,7 +201,7 @@ def last_person(index: MentionIndex, before: Token) -> Found | None:
     """The most recent person named before ``before`` (pronoun resolution by recency)."""
     best = None
     for mention in index.mentions:
-        if mention.kind == EntityKind.PERSON and mention.end <= before.i and not mention.key.startswith("role:") \
+        if mention.kind == EntityKind.PERSON and mention.end <= before.i and mention.key.namespace != Namespace.ROLE \
                 and (best is None or mention.start > best.start):
             best = mention
     return best

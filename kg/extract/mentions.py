@@ -2,7 +2,7 @@
 
 Each finder is one small function registered in ``FINDERS``; they run in order
 and a later finder never overwrites tokens an earlier one claimed. A mention
-carries a resolution ``key`` (see ``kg.model.Mention``); references that only the
+carries a resolution ``key`` (a ``kg.mention_key.MentionKey``); references that only the
 document's context can settle ("the regime", "the ceasefire") are settled here,
 references that need the whole corpus ("the Turkish President") in ``kg.resolve``.
 """
@@ -17,6 +17,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from kg.lexicon import Lexicon
+from kg.mention_key import MentionKey, Namespace
 from kg.model import EntityKind
 from kg.nlp import ARMED_GROUP, COUNTRY, DEMONYM, ORGANIZATION
 
@@ -32,9 +33,9 @@ class Found:
     start: int
     end: int  # exclusive token index
     kind: EntityKind
-    key: str
+    key: MentionKey
     name: str | None = None
-    role: str | None = None  # "TUR:president" for a titled person
+    role: str | None = None  # "TUR:president" for a titled person (a role key's title)
     bare: bool = False  # an agreement/event named only by its head noun ("the meeting")
     parties: tuple[int, ...] = ()  # token indices of parties in "Turkish-Russian agreement"
     head: int = -1  # the head noun's token index, for agreements and events
@@ -50,7 +51,7 @@ class MentionIndex:
     doc: Doc
     mentions: list[Found] = field(default_factory=list)
     by_token: dict[int, Found] = field(default_factory=dict)
-    regime_key: str | None = None  # what "the regime" means in this document
+    regime_key: MentionKey | None = None  # what "the regime" means in this document
 
     def add(self, found: Found) -> bool:
         if any(i in self.by_token for i in range(found.start, found.end)):
@@ -106,8 +107,9 @@ def find_lexicon_names(index: MentionIndex, lexicon: Lexicon) -> None:
             start, end = _trim(ent)
             if start >= end:
                 continue
-            name = ent.ent_id_.split(":", 1)[1] if ent.label_ != COUNTRY and ent.label_ != DEMONYM else None
-            index.add(Found(start, end, kinds[ent.label_], ent.ent_id_, name=name))
+            key = MentionKey.parse(ent.ent_id_)
+            name = key.name if ent.label_ != COUNTRY and ent.label_ != DEMONYM else None
+            index.add(Found(start, end, kinds[ent.label_], key, name=name))
 
 
 def _person_surnames(index: MentionIndex) -> dict[str, Span]:
@@ -139,7 +141,7 @@ def find_people(index: MentionIndex, lexicon: Lexicon) -> None:
         span = index.doc[start:end]
         if not any(t.is_alpha and t.text[:1].isupper() for t in span):
             continue
-        index.add(Found(start, end, EntityKind.PERSON, "person:" + fold(span.text), name=span.text))
+        index.add(Found(start, end, EntityKind.PERSON, MentionKey.person(fold(span.text)), name=span.text))
 
 
 def _extend_over_lexicon_word(index: MentionIndex, end: int) -> int:
@@ -326,9 +328,9 @@ def find_agreements_and_events(index: MentionIndex, lexicon: Lexicon) -> None:
             label = f"{' '.join(p.text for p in place)} {label}"  # "Washington peace agreement"
         if kind == EntityKind.EVENT and family == "election":
             kind = EntityKind.EVENT
-        key = f"{kind.value.lower()}:{family}:{'+'.join(words)}"
-        if words and not any(t.pos_ == "PROPN" or t.text[:1].isupper() or index.at(t) for t in names):
-            key = "local-" + key  # "peace deal", "de-escalation agreements": only this article's
+        # "peace deal", "de-escalation agreements": described, not named, so only this article's
+        local = bool(words) and not any(t.pos_ == "PROPN" or t.text[:1].isupper() or index.at(t) for t in names)
+        key = MentionKey.named_by(kind, family, words, local=local)
         found = Found(start, end, kind, key, name=label, bare=not words, parties=tuple(parties), head=token.i,
                       party_named=party_named)
         # Tokens already claimed (a country inside "talks in Moscow") stay with their mention:
@@ -343,7 +345,7 @@ def find_agreements_and_events(index: MentionIndex, lexicon: Lexicon) -> None:
 def find_state_references(index: MentionIndex, lexicon: Lexicon) -> None:
     """A state's forces and institutions ("Turkish soldiers", "Russia's defence ministry", "regime forces")."""
     doc = index.doc
-    last_owner: dict[str, str] = {}  # body noun -> key of the last state named with it
+    last_owner: dict[str, MentionKey] = {}  # body noun -> key of the last state named with it
     for token in doc:
         if index.at(token) or token.pos_ not in ("NOUN", "PROPN"):
             continue
@@ -363,7 +365,7 @@ def find_state_references(index: MentionIndex, lexicon: Lexicon) -> None:
                     country = mention
                 elif mention and mention.kind == EntityKind.PERSON and (
                         token.lower_ in ("regime", "government", "administration") or _stance_marked(t)):
-                    country = Found(0, 0, EntityKind.COUNTRY, "government-of:" + mention.key)
+                    country = Found(0, 0, EntityKind.COUNTRY, MentionKey.government_of(mention.key))
         if country is None:
             for prep in token.children:
                 if prep.dep_ == "prep" and prep.lower_ == "of" and prep.i == token.i + 1:
@@ -413,7 +415,7 @@ def _state_body(doc: Doc, token: Token, lexicon: Lexicon) -> str | None:
 
 def find_regime(index: MentionIndex, lexicon: Lexicon) -> None:
     """Decide what a bare "regime" means in this document: the state most often called one."""
-    counts: dict[str, int] = {}
+    counts: dict[MentionKey, int] = {}
     for token in index.doc:
         if token.lower_ not in ("regime", "government") and not (token.lower_ == "forces" and token.text[0].isupper()):
             continue
@@ -426,9 +428,10 @@ def find_regime(index: MentionIndex, lexicon: Lexicon) -> None:
             if mention.kind == EntityKind.COUNTRY and token.lower_ == "regime":
                 counts[mention.key] = counts.get(mention.key, 0) + 2
             elif mention.kind == EntityKind.PERSON:
-                counts["government-of:" + mention.key] = counts.get("government-of:" + mention.key, 0) + 1
+                government = MentionKey.government_of(mention.key)
+                counts[government] = counts.get(government, 0) + 1
     if counts:
-        index.regime_key = max(sorted(counts), key=counts.get)
+        index.regime_key = max(sorted(counts, key=str), key=counts.get)  # ties: the first key as written
 
 
 def find_roles(index: MentionIndex, lexicon: Lexicon) -> None:
@@ -440,13 +443,14 @@ def find_roles(index: MentionIndex, lexicon: Lexicon) -> None:
         person = _person_after(index, end)
         if person is not None:
             if country:
-                person.role = f"{country}:{role}"
+                person.role = MentionKey.holder_of(country, role).title
         elif country and not any(index.at(doc[j]) for j in range(i, end)):
             start = i
             while start > 0 and (index.at(doc[start - 1]) and index.at(doc[start - 1]).kind == EntityKind.COUNTRY
                                  or doc[start - 1].text in POSSESSIVE):
                 start -= 1
-            index.add(Found(i, end, EntityKind.PERSON, f"role:{country}:{role}", name=doc[start:end].text, role=f"{country}:{role}"))
+            key = MentionKey.holder_of(country, role)
+            index.add(Found(i, end, EntityKind.PERSON, key, name=doc[start:end].text, role=key.title))
 
 
 _TITLE_MATCHERS: dict[tuple[int, int], PhraseMatcher] = {}
@@ -476,8 +480,8 @@ def _country_before(index: MentionIndex, i: int) -> str | None:
     while j >= 0 and doc[j].text in POSSESSIVE:
         j -= 1
     mention = index.at(doc[j]) if j >= 0 else None
-    if mention and mention.kind == EntityKind.COUNTRY and mention.key.startswith("country:"):
-        return mention.key.split(":", 1)[1]
+    if mention and mention.kind == EntityKind.COUNTRY and mention.key.namespace == Namespace.COUNTRY:
+        return mention.key.code
     return None
 
 
@@ -494,7 +498,8 @@ def _person_after(index: MentionIndex, end: int) -> Found | None:
             k += 1
         j = k
     mention = index.at(doc[j]) if j < len(doc) else None
-    return mention if mention and mention.kind == EntityKind.PERSON and mention.key.startswith("person:") else None
+    named = mention and mention.kind == EntityKind.PERSON and mention.key.namespace == Namespace.PERSON
+    return mention if named else None
 
 
 def find_groups(index: MentionIndex, lexicon: Lexicon) -> None:
@@ -529,7 +534,7 @@ def find_groups(index: MentionIndex, lexicon: Lexicon) -> None:
             start += 1
         if any(index.at(index.doc[i]) for i in range(token.i, head.i + 1)):
             continue
-        index.add(Found(token.i, head.i + 1, EntityKind.ARMED_GROUP, f"group:{family}:{country}",
+        index.add(Found(token.i, head.i + 1, EntityKind.ARMED_GROUP, MentionKey.armed_group_of(family, country),
                         name=index.doc[start:head.i + 1].text))
 
 
@@ -547,21 +552,21 @@ def _group_country(index: MentionIndex, head: Token, lexicon: Lexicon) -> str | 
             continue  # "Turkey has upheld rebels" mis-parsed as a modifier; "Iranian-backed militias" is one
         for t in child.subtree:
             mention = index.at(t)
-            if mention and mention.kind == EntityKind.COUNTRY and mention.key.startswith("country:") \
+            if mention and mention.kind == EntityKind.COUNTRY and mention.key.namespace == Namespace.COUNTRY \
                     and not _stance_marked(t):
-                return mention.key.split(":", 1)[1]
+                return mention.key.code
     # "separatists in eastern Ukraine", "rebels from Darfur"
     for prep in head.children:
         if prep.dep_ == "prep" and prep.lower_ in ("in", "from") and prep.i > head.i:
             for t in prep.subtree:
                 mention = index.at(t)
-                if mention and mention.kind == EntityKind.COUNTRY and mention.key.startswith("country:"):
-                    return mention.key.split(":", 1)[1]
+                if mention and mention.kind == EntityKind.COUNTRY and mention.key.namespace == Namespace.COUNTRY:
+                    return mention.key.code
     # "rebels seeking to expel Syrian President Bashar al-Assad": the leader they fight is their country's.
     for t in head.subtree:
         mention = index.at(t)
         if t.i > head.i and mention and mention.kind == EntityKind.PERSON and mention.role:
-            return mention.role.split(":", 1)[0]
+            return MentionKey.from_title(mention.role).code
     return None
 
 
@@ -588,7 +593,7 @@ def find_other_organizations(index: MentionIndex, lexicon: Lexicon) -> None:
             continue  # one capitalised word the model calls ORG is as often a town as an organisation
         if "/" in span.text or (len(span) > 1 and span.text.isupper()) or _dateline(span):
             continue  # "JEDDAH/PORT SUDAN, Nov 6 -", "CARACAS, May 26 -": a dateline
-        index.add(Found(start, end, EntityKind.ORGANIZATION, "named-org:" + fold(span.text), name=span.text))
+        index.add(Found(start, end, EntityKind.ORGANIZATION, MentionKey.named_org(fold(span.text)), name=span.text))
 
 
 FINDERS = [find_lexicon_names, find_people, find_roles, find_regime, find_state_references,
@@ -620,7 +625,7 @@ def link_acronyms(index: MentionIndex) -> None:
         if named is None:
             continue
         current = index.at(token)
-        if current is named or (current is not None and not current.key.startswith("named-org:")):
+        if current is named or (current is not None and current.key.namespace != Namespace.NAMED_ORG):
             continue
         if current is not None:
             index.remove(current)
@@ -652,7 +657,7 @@ def resolve_bare_references(index: MentionIndex) -> None:
     for found in sorted(index.mentions, key=lambda f: f.start):
         if found.kind not in (EntityKind.AGREEMENT, EntityKind.EVENT):
             continue
-        family = found.key.split(":")[1]
+        family = found.key.family
         if not found.bare:
             last[(found.kind, family)] = found
             last_of_kind[found.kind] = found
@@ -668,9 +673,9 @@ def resolve_bare_references(index: MentionIndex) -> None:
     # No earlier name: "signed a joint declaration ... The Washington Joint Declaration was signed" names it
     # in the next sentences; failing that, an article that names one of the family is talking about it.
     for found in pending:
-        family = found.key.split(":")[1]
+        family = found.key.family
         named = [f for f in index.mentions if f.kind == found.kind and not f.bare and not f.anaphor
-                 and f.key.split(":")[1] == family]
+                 and f.key.family == family]
         soon = [f for f in named if f.start > found.start and f.start < _sentence_end(index.doc, found.head, 3)]
         keys = {f.key for f in named}
         if soon or len(keys) == 1:

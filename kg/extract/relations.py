@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Token
 from kg.extract.arguments import actors_of, conjuncts
 from kg.extract.mentions import Found, MentionIndex
 from kg.lexicon import Lexicon
+from kg.mention_key import MentionKey
 from kg.model import EntityKind, RelationType
 from kg.schema import ACTOR_KINDS as ACTORS
 from kg.schema import joins
@@ -372,7 +373,7 @@ def handle_stance(token: Token, ctx: Context) -> Iterator[Candidate]:
         return
     # "pro-Assad forces" are Assad's own state: that they back him says nothing new.
     holders = [m for m in actors_of(holder, ctx.index, coordinated=False)
-               if m is not target_actor and m.key != "government-of:" + target_actor.key]
+               if m is not target_actor and m.key != MentionKey.government_of(target_actor.key)]
     yield from _pairs(holders, relation, [target_actor], token)
 
 
@@ -633,7 +634,8 @@ class RelationFinder:
     >>> from kg.lexicon import load_lexicon
     >>> lexicon = load_lexicon()
     >>> doc = parse_text(nlp, "Russia backs Syria.")  # nlp: kg.nlp.load_pipeline()
-    >>> [(c.subject.key, c.relation.value, c.object.key) for c in RelationFinder(nlp.vocab, lexicon)(doc, find_mentions(doc, lexicon))]
+    >>> [(str(c.subject.key), c.relation.value, str(c.object.key))
+    ...  for c in RelationFinder(nlp.vocab, lexicon)(doc, find_mentions(doc, lexicon))]
     [('country:RUS', 'backs', 'country:SYR')]
     """
 
