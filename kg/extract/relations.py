@@ -65,7 +65,6 @@ def _agents(verb: Token) -> list[Token]:
 def verb_subjects(verb: Token, ctx: Context) -> list[Found]:
     """Who does what ``verb`` says, following control ("determined to stop"), coordination and
     relative clauses; an appeal ("called on NATO to stop X") keeps the caller as subject."""
-    lexicon = ctx.lexicon
     node, steps = verb, 0
     while steps < 6:
         steps += 1
@@ -267,7 +266,6 @@ def _handle_agreeing_or_attending(token: Token, relation: RelationType, ctx: Con
 def _listed_actors(agent: Token, ctx: Context) -> list[Found]:
     """Actors named in a list that starts at ``agent`` ("by"), up to a new clause."""
     found: list[Found] = []
-    verb = agent.head
     for t in agent.doc[agent.i + 1:agent.sent.end]:
         if t.text in (";", ":") or t.lower_ in ("who", "which", "while", "whereas") \
                 or (t.pos_ in ("VERB", "AUX") and t.tag_ not in ("VBN", "VBG")) \
