@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -109,6 +110,30 @@ class AtomicFiles:
                 os.unlink(tmp.name)
         self._temps.clear()
         self._modes.clear()
+
+
+def remove_stale_temporaries(targets: Iterable[str | Path]) -> list[Path]:
+    """Remove the temporary files that writers of ``targets`` killed before renaming them left
+    behind (``.<name>.<random>.tmp`` beside each target: :func:`_open_temp`); returns them.
+
+    Only for a caller that knows no other writer of these targets is at work (``kg build``
+    holds the output folder's lock). Nothing else is touched, and a file that cannot be
+    removed is left.
+    """
+    removed = []
+    for target in map(Path, targets):
+        own = re.compile(rf"\.{re.escape(target.name)}\.[a-z0-9_]+\.tmp")
+        try:
+            with os.scandir(target.parent) as entries:
+                stale = [entry.path for entry in entries
+                         if own.fullmatch(entry.name) and entry.is_file(follow_symlinks=False)]
+        except OSError:
+            continue
+        for path in stale:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+                removed.append(Path(path))
+    return removed
 
 
 def _open_temp(target: Path) -> IO[bytes]:

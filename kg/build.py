@@ -13,10 +13,19 @@ picklable, and dependent on nothing but the document and the extractor. So:
   on the workers of a Dask cluster (``kg.distributed``);
 - resolution, which is global, runs once over all extractions, in the order the documents were
   read, so every way of building gives the same graph.
+
+One build writes into an output folder at a time (:func:`output_lock`), and its worker
+processes end with it, even when it is killed (:func:`_start_worker`).
 """
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import itertools
+import os
+import signal
+import tempfile
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -25,8 +34,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from kg.atomic import AtomicFiles
-from kg.cache import ExtractionCache, cache_dir_for, document_key, extractor_version
+from kg.atomic import AtomicFiles, remove_stale_temporaries
+from kg.cache import DB_NAME, ExtractionCache, cache_dir_for, document_key, extractor_version
 from kg.ingest import DEFAULT_MAX_BYTES, read_documents
 from kg.lexicon import load_lexicon
 from kg.model import Claim, Document, Extraction, KnowledgeGraph, Mention, Notice, Problem
@@ -187,7 +196,8 @@ def _process_engine(model: str, workers: int, stats: BuildStats, version: str) -
             context = multiprocessing.get_context("fork")
         else:  # pragma: no cover - macOS/Windows
             context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                 initializer=_start_worker, initargs=(os.getpid(),)) as pool:
             pending: dict[Future, list[int]] = {}
             chunks = _chunks(work, CHUNK)
             exhausted = False
@@ -211,6 +221,33 @@ def _process_engine(model: str, workers: int, stats: BuildStats, version: str) -
                         yield position, mentions, claims, tokens
 
     return run
+
+
+PR_SET_PDEATHSIG = 1  # prctl(2) option, <linux/prctl.h>: a signal for this process when its parent dies
+
+
+def _start_worker(parent: int) -> None:
+    """Initializer of a worker process: it must neither hold the build's output lock nor outlive
+    the build (a ``kill -9`` of ``kg build`` would otherwise leave its workers, and their
+    hundreds of MB, alive for ever)."""
+    for fd in _HELD_LOCKS:  # forked with the build's descriptors: the lock is the build's alone
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD_LOCKS.clear()
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # pragma: no cover - not Linux: watch the parent instead
+        threading.Thread(target=_watch_parent, args=(parent,), name="kg-watch-parent", daemon=True).start()
+    else:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # the kernel kills this worker with its parent
+    if os.getppid() != parent:  # the parent died before the kernel was told
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:  # pragma: no cover - not Linux
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 def _dask_engine(model: str, dask: Any, stats: BuildStats, version: str) -> Callable[[Work], Done]:
@@ -259,7 +296,8 @@ def extract_graph(paths: Iterable[str | Path], model: str = DEFAULT_MODEL,
                   workers: int = 1, dask: Any = None, cache_dir: str | Path | None = None,
                   stats: BuildStats | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
                   on_extracted: Callable[[int], None] = lambda tokens: None,
-                  on_notice: Callable[[Notice], None] = lambda n: None) -> tuple[KnowledgeGraph, list[Problem]]:
+                  on_notice: Callable[[Notice], None] = lambda n: None,
+                  follow_symlinks: bool = False) -> tuple[KnowledgeGraph, list[Problem]]:
     """Read, parse, extract and resolve; nothing is written but the cache.
 
     ``workers``: processes that parse and extract (1: this one). ``dask``: a Dask scheduler
@@ -269,6 +307,8 @@ def extract_graph(paths: Iterable[str | Path], model: str = DEFAULT_MODEL,
     ``max_bytes``: larger files are skipped with a Problem.
     ``on_notice``: called with each remark on read input (``kg.model.Notice``).
     ``on_extracted(tokens)``: called as each document's extraction is had (parsed or from the cache).
+    ``follow_symlinks``: read what symlinks lead to even outside the paths given (``kg.ingest.input_roots``).
+    A damaged cache is set aside, one that cannot be written is not used: each said by ``on_notice``.
     Paths are read in sorted order, so the order they are given in changes nothing.
     """
     stats = stats if stats is not None else BuildStats()
@@ -285,14 +325,14 @@ def extract_graph(paths: Iterable[str | Path], model: str = DEFAULT_MODEL,
     else:
         engine = _local_engine(model, clock, stats)
         stats.workers = 1
-    cache = ExtractionCache(cache_dir) if cache_dir is not None else None
+    cache = _open_cache(cache_dir, on_notice) if cache_dir is not None else None
     problems: list[Problem] = []
     documents: list[Document] = []  # metadata only: the text is dropped once extracted
     found: list[tuple[list[Mention], list[Claim]] | None] = []
     keys: list[str] = []
     try:
         def work() -> Work:
-            for document in _documents(read_documents(sorted(paths, key=str), max_bytes), problems,
+            for document in _documents(read_documents(sorted(paths, key=str), max_bytes, follow_symlinks), problems,
                                        on_problem, on_document, clock, on_notice):
                 position = len(documents)
                 documents.append(replace(document, text=""))
@@ -336,6 +376,13 @@ def extract_graph(paths: Iterable[str | Path], model: str = DEFAULT_MODEL,
     stats.mark_rss("resolve")
     stats.wall += time.perf_counter() - start
     return graph, problems
+
+
+def _open_cache(cache_dir: str | Path, on_notice: Callable[[Notice], None]) -> ExtractionCache:
+    """The extraction cache in ``cache_dir``, its remarks (damage set aside, a disk that refuses
+    it) told as Notices naming its file."""
+    where = str(Path(cache_dir) / DB_NAME)
+    return ExtractionCache(cache_dir, on_notice=lambda message: on_notice(Notice(where, message)))
 
 
 # --------------------------------------------------------------------------- outputs
@@ -391,17 +438,94 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, model: str = DEFAULT
           on_document: Callable[[Document], None] = lambda d: None, *,
           workers: int = 1, dask: Any = None, cache: bool = True,
           max_bytes: int = DEFAULT_MAX_BYTES, max_nodes: int | None = None,
-          on_notice: Callable[[Notice], None] = lambda n: None) -> BuildResult:
+          on_notice: Callable[[Notice], None] = lambda n: None, follow_symlinks: bool = False) -> BuildResult:
     """Everything ``kg build`` does, without the printing.
 
     With ``cache`` (the default) the extraction of each document is kept beside the output
-    (``kg.cache.cache_dir_for(out_dir)``) and reused by the next build.
+    (``kg.cache.cache_dir_for(out_dir)``) and reused by the next build. The output folder is
+    held (:func:`output_lock`) from start to end: a second build into it raises ``OutputBusy``.
     """
     stats = BuildStats()
     paths = list(paths)
-    graph, problems = extract_graph(paths, model, on_problem, on_document, workers=workers, dask=dask,
-                                    cache_dir=cache_dir_for(out_dir) if cache else None, stats=stats,
-                                    max_bytes=max_bytes, on_notice=on_notice)
-    outputs = write_outputs(graph, out_dir, stats, max_nodes=max_nodes, corpus=corpus_name(paths))
+    with output_lock(out_dir):
+        graph, problems = extract_graph(paths, model, on_problem, on_document, workers=workers, dask=dask,
+                                        cache_dir=cache_dir_for(out_dir) if cache else None, stats=stats,
+                                        max_bytes=max_bytes, on_notice=on_notice, follow_symlinks=follow_symlinks)
+        outputs = write_outputs(graph, out_dir, stats, max_nodes=max_nodes, corpus=corpus_name(paths))
     return BuildResult(graph, problems, outputs, stats)
 
+
+# --------------------------------------------------------------------------- one build per output
+
+_HELD_LOCKS: set[int] = set()  # descriptors of the output folders this process holds (see _start_worker)
+
+
+class OutputBusy(RuntimeError):
+    """Another build is writing into the same output folder."""
+
+
+@contextlib.contextmanager
+def output_lock(out_dir: str | Path) -> Iterator[Path]:
+    """Hold the output folder ``out_dir``, and so its cache, for one build; yields it.
+
+    The folder is made, locked (``flock``, which the system releases when its holder dies, so a
+    killed build never leaves a stale lock) and checked to be writable, then the temporary files
+    of killed builds are removed from it. Raises :class:`OutputBusy` at once when another build
+    holds it, ``OSError`` when it cannot be made or written. A folder this call made is removed
+    again if the build left it empty.
+    """
+    out = Path(out_dir)
+    made = not out.exists()
+    fd = _lock_folder(out)
+    _HELD_LOCKS.add(fd)
+    try:
+        with tempfile.TemporaryFile(dir=out):  # the disk's own refusal (read-only, no permission), now
+            pass
+        remove_stale_temporaries(out / name for name in OUTPUTS.values())
+        yield out
+    finally:
+        if made:
+            with contextlib.suppress(OSError):
+                out.rmdir()  # only when empty
+        _HELD_LOCKS.discard(fd)
+        os.close(fd)  # releases the lock
+
+
+def _lock_folder(out: Path) -> int:
+    """A descriptor of the folder ``out`` (made if missing) holding an exclusive lock on it."""
+    while True:
+        out.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(out, os.O_RDONLY)
+        except FileNotFoundError:  # removed since made: again
+            continue
+        try:
+            _flock(fd, out)
+            held, now = os.fstat(fd), os.stat(out)
+        except FileNotFoundError:
+            held = now = None
+        except BaseException:
+            os.close(fd)
+            raise
+        if held is not None and (held.st_dev, held.st_ino) == (now.st_dev, now.st_ino):
+            return fd
+        os.close(fd)  # the folder was removed (by a build that left it empty) as we locked it: again
+
+
+def _flock(fd: int, out: Path) -> None:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no lock
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise OutputBusy(f"another kg build is writing into {out}; try again when it has finished") from None
+
+
+def default_workers() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1

@@ -21,6 +21,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 @app.command()
 def build(
+    ctx: typer.Context,
     paths: Optional[list[Path]] = typer.Argument(None, help="Files or folders of articles (default: input/)."),
     out_dir: Path = typer.Option(Path("output"), "--out", "-o", help="Where graph.ttl, graph.jsonld, graph.html go."),
     model: str = typer.Option(DEFAULT_MODEL, "--model", help="An installed spaCy pipeline."),
@@ -32,19 +33,29 @@ def build(
     max_nodes: Optional[int] = typer.Option(None, "--max-nodes", min=1,
                                             help="graph.html draws at most this many nodes, the most connected "
                                                  "(default 2000); graph.ttl keeps them all."),
+    follow_symlinks: bool = typer.Option(False, "--follow-symlinks",
+                                         help="Also read what symlinks lead to outside the paths given."),
 ) -> None:
     """Extract the graph from articles and write Turtle, JSON-LD and an HTML view."""
-    from kg.build import BuildStats, corpus_name, extract_graph, write_outputs
+    from kg.build import BuildStats, OutputBusy, corpus_name, extract_graph, output_lock, write_outputs
     from kg.cache import cache_dir_for
     from kg.graph import summary, top_actors
     from kg.progress import BuildProgress, problems_table, top_actors_table
     from kg.render import count_of
 
+    try:  # held until the command ends (click closes the context's resources): one build per --out
+        ctx.with_resource(output_lock(out_dir))
+    except OutputBusy as error:
+        err.print(f"kg build: {error}", markup=False)
+        raise typer.Exit(1) from None
+    except OSError as error:
+        err.print(f"kg build: cannot write {out_dir}: {error.strerror or error}", markup=False)
+        raise typer.Exit(1) from None
     stats = BuildStats()
     paths = paths or [Path("input")]
     problems = []
     # The bar counts documents; on a terminal only (see kg.progress), so the count is made only there.
-    with BuildProgress(err, _count_documents(paths) if err.is_terminal else None) as progress:
+    with BuildProgress(err, _count_documents(paths, follow_symlinks) if err.is_terminal else None) as progress:
 
         def on_problem(problem) -> None:
             problems.append(problem)
@@ -58,7 +69,7 @@ def build(
             graph, _ = extract_graph(paths, model, on_problem=on_problem, on_extracted=progress.extracted,
                                      workers=workers, dask=dask, stats=stats,
                                      cache_dir=cache_dir_for(out_dir) if cache else None, max_bytes=max_bytes,
-                                     on_notice=on_notice)
+                                     on_notice=on_notice, follow_symlinks=follow_symlinks)
         except (ValueError, OSError, RuntimeError) as error:
             err.print(f"kg build: {error}", markup=False)
             raise typer.Exit(2) from None
@@ -92,10 +103,10 @@ def build(
         out.print(f"wrote {path}", markup=False)
 
 
-def _count_documents(paths: list[Path]) -> int:
+def _count_documents(paths: list[Path], follow_symlinks: bool = False) -> int:
     from kg.ingest import count_documents  # walks iteratively: any depth, symlink loops end
 
-    return count_documents(paths)
+    return count_documents(paths, follow_symlinks)
 
 
 @app.command()

@@ -16,6 +16,9 @@ A document's id comes from the article itself, not from where it was found: a sl
 title and a hash of its URL (else of its text), so renaming or moving a file keeps its IRI,
 and the same article met twice is one document (the later copies are a ``Notice``). Its
 ``path`` is relative to the argument it was found under, so no local directory is published.
+
+Nothing is read from outside the input: a symlink is followed only when it leads inside it
+(:func:`input_roots`), so a link to ``/etc/passwd`` or to ``/etc`` is a Problem, not an article.
 """
 from __future__ import annotations
 
@@ -105,7 +108,7 @@ class _Found:
 
 
 def read_documents(
-    paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES, follow_symlinks: bool = False
 ) -> Iterator[Item]:
     """Yield one ``Document`` per article, one ``Problem`` per unreadable input and a ``Notice``
     for each remark (a date kept as written, an article read before).
@@ -113,42 +116,49 @@ def read_documents(
     Each path may be a file or a directory. An article met again (the same URL, or without
     one the same text) is not a second document: the first in reading order is kept (give the
     paths sorted, as ``kg build`` does, for a result that does not depend on their order).
-    Files over ``max_bytes`` bytes are skipped with a Problem.
+    Files over ``max_bytes`` bytes are skipped with a Problem. A symlink leading outside the
+    input (:func:`input_roots`) is a Problem too, unless ``follow_symlinks``.
     """
+    paths = [Path(arg) for arg in paths]
+    roots = None if follow_symlinks else input_roots(paths)
     seen: dict[int, str] = {}  # identity hash -> where the article was first read
     for arg in paths:
-        for item in _read_argument(Path(arg), max_bytes):
+        for item in _read_argument(arg, max_bytes, roots):
             if isinstance(item, _Found):
                 yield from _deliver(item, seen)
             else:
                 yield item
 
 
-def count_files(paths: Iterable[str | Path]) -> int:
+def count_files(paths: Iterable[str | Path], follow_symlinks: bool = False) -> int:
     """How many files :func:`read_documents` will open or report for ``paths`` (for a progress bar)."""
-    return sum(1 for _ in _files_to_read(paths))
+    return sum(1 for _ in _files_to_read(paths, follow_symlinks))
 
 
-def count_documents(paths: Iterable[str | Path]) -> int:
+def count_documents(paths: Iterable[str | Path], follow_symlinks: bool = False) -> int:
     """About how many documents and problems :func:`read_documents` will yield for ``paths``
     (for a progress bar): one per file, but one per line of a JSONL feed (blank lines too)."""
-    return sum(_count_lines(path) if _extension(path) == ".jsonl" else 1 for path in _files_to_read(paths))
+    return sum(_count_lines(found) if isinstance(found, Path) and _extension(found) == ".jsonl" else 1
+               for found in _files_to_read(paths, follow_symlinks))
 
 
-def _files_to_read(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Each file argument, and the files found under each folder argument, as ``read_documents`` walks them."""
-    for arg in paths:
-        path = Path(arg)
+def _files_to_read(paths: Iterable[str | Path], follow_symlinks: bool) -> Iterator[Path | Problem]:
+    """Each file argument, and the files found under each folder argument, as ``read_documents``
+    walks them; a folder or symlink it will report instead is that Problem."""
+    paths = [Path(arg) for arg in paths]
+    roots = None if follow_symlinks else input_roots(paths)
+    for path in paths:
+        if _leads_outside(path, roots):
+            yield Problem(shown(path), OUTSIDE_INPUT)
+            continue
         try:
             is_dir = stat.S_ISDIR(path.stat().st_mode)
         except OSError:
             is_dir = False
-        if not is_dir:
+        if is_dir:
+            yield from _walk(path, roots)
+        else:
             yield path
-            continue
-        for found in _walk(path):
-            if not isinstance(found, Problem):
-                yield found
 
 
 def _count_lines(path: Path) -> int:
@@ -164,7 +174,10 @@ def _count_lines(path: Path) -> int:
     return max(1, lines + (last != b"\n"))
 
 
-def _read_argument(path: Path, max_bytes: int) -> Iterator[Problem | _Found]:
+def _read_argument(path: Path, max_bytes: int, roots: tuple[str, ...] | None) -> Iterator[Problem | _Found]:
+    if _leads_outside(path, roots):
+        yield Problem(shown(path), OUTSIDE_INPUT)
+        return
     try:
         is_dir = stat.S_ISDIR(path.stat().st_mode)
     except FileNotFoundError:
@@ -174,7 +187,7 @@ def _read_argument(path: Path, max_bytes: int) -> Iterator[Problem | _Found]:
         yield Problem(shown(path), _cannot_read(exc))
         return
     if is_dir:
-        for found in _walk(path):
+        for found in _walk(path, roots):
             if isinstance(found, Problem):
                 yield found
             else:
@@ -241,9 +254,10 @@ def _where(path: str, line: int | None) -> str:
 # --------------------------------------------------------------------------- walking
 
 
-def _walk(root: Path) -> Iterator[Path | Problem]:
+def _walk(root: Path, roots: tuple[str, ...] | None = None) -> Iterator[Path | Problem]:
     """The files under ``root`` that are not hidden nor the folder's own documentation, depth
-    first in sorted order.
+    first in sorted order; a symlink leading outside ``roots`` (:func:`input_roots`; None:
+    follow every symlink) is a Problem, neither read nor walked.
 
     Iterative (a stack of directory listings), so nesting deeper than Python's recursion
     limit is fine; each real directory is listed once, so symlink loops end.
@@ -260,17 +274,58 @@ def _walk(root: Path) -> Iterator[Path | Problem]:
         if entry is None:
             stack.pop()
             continue
-        if entry.name.startswith("."):
+        is_dir = _is_dir(entry)
+        if entry.name.startswith(".") or (not is_dir and is_folder_doc(entry.name)):
             continue
         path = Path(entry.path)
-        if _is_dir(entry):
+        if _is_link(entry) and _leads_outside(path, roots):
+            yield Problem(shown(path), OUTSIDE_INPUT)
+        elif not is_dir:
+            yield path
+        else:
             listing = _list_dir(path, seen)
             if isinstance(listing, Problem):
                 yield listing
             else:
                 stack.append(listing)
-        elif not is_folder_doc(entry.name):
-            yield path
+
+
+# --------------------------------------------------------------------------- symlinks
+
+OUTSIDE_INPUT = "symlink to a path outside the input (use --follow-symlinks)"
+
+
+def input_roots(paths: Iterable[str | Path]) -> tuple[str, ...]:
+    """The real paths a symlink may lead into: those of the paths given, except a path given
+    that is itself a symlink leading out of the folder that holds it (``corpus/*`` may expand
+    to ``corpus/passwd.txt -> /etc/passwd``: the shell named it, not the user).
+
+    >>> input_roots(["/"])
+    ('/',)
+    """
+    roots = []
+    for path in map(Path, paths):
+        real = os.path.realpath(path)
+        if not path.is_symlink() or _within(real, (os.path.realpath(path.parent),)):
+            roots.append(real)
+    return tuple(roots)
+
+
+def _leads_outside(path: Path, roots: tuple[str, ...] | None) -> bool:
+    """True when ``path`` resolves (symlinks followed) outside every root; never when ``roots`` is None."""
+    return roots is not None and not _within(os.path.realpath(path), roots)
+
+
+def _within(real: str, roots: Iterable[str]) -> bool:
+    """True when the real path ``real`` is one of ``roots`` or under one of them."""
+    return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+def _is_link(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return False
 
 
 _FOLDER_DOC = re.compile(rf"(?:{'|'.join(FOLDER_DOC_NAMES)})(?:[._-].*)?", re.IGNORECASE | re.DOTALL)

@@ -363,7 +363,7 @@ def test_build_on_a_terminal_shows_progress_and_a_summary(tmp_path, monkeypatch)
     screen_out, screen_err = io.StringIO(), io.StringIO()
     monkeypatch.setattr(cli, "out", Console(file=screen_out, force_terminal=True, width=120))
     monkeypatch.setattr(cli, "err", Console(file=screen_err, force_terminal=True, width=120))
-    monkeypatch.setattr(cli, "_count_documents", lambda paths: 5)
+    monkeypatch.setattr(cli, "_count_documents", lambda paths, follow_symlinks=False: 5)
     (corpus / "empty.txt").write_text("")
     result = runner.invoke(app, ["build", str(corpus), "--out", str(tmp_path / "out"), "--no-cache"])
 
