@@ -213,12 +213,7 @@ def _process_engine(model: str, workers: int, stats: BuildStats, version: str) -
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     positions = pending.pop(future)
-                    result = future.result()
-                    _check_version(result, version)
-                    stats.seconds["nlp"] += result.nlp
-                    stats.seconds["extract"] += result.extract
-                    for position, (mentions, claims, tokens) in zip(positions, result.items):
-                        yield position, mentions, claims, tokens
+                    yield from _chunk_done(positions, future.result(), version, stats)
 
     return run
 
@@ -255,13 +250,18 @@ def _dask_engine(model: str, dask: Any, stats: BuildStats, version: str) -> Call
 
     def run(work: Work) -> Done:
         for positions, result in run_chunks(_chunks(work, CHUNK), dask, model):
-            _check_version(result, version)
-            stats.seconds["nlp"] += result.nlp
-            stats.seconds["extract"] += result.extract
-            for position, (mentions, claims, tokens) in zip(positions, result.items):
-                yield position, mentions, claims, tokens
+            yield from _chunk_done(positions, result, version, stats)
 
     return run
+
+
+def _chunk_done(positions: list[int], result: ChunkResult, version: str, stats: BuildStats) -> Done:
+    """The items of a chunk a worker sent back, with their positions; its times added to ``stats``."""
+    _check_version(result, version)
+    stats.seconds["nlp"] += result.nlp
+    stats.seconds["extract"] += result.extract
+    for position, (mentions, claims, tokens) in zip(positions, result.items):
+        yield position, mentions, claims, tokens
 
 
 # --------------------------------------------------------------------------- extract_graph
