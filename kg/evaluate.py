@@ -187,9 +187,8 @@ def f1_of(precision: float, recall: float) -> float:
     return ratio(2 * precision * recall, precision + recall)
 
 
-@dataclass(frozen=True)
-class RelationScore:
-    """True positives, false positives and misses of one relation."""
+class Rates:
+    """Precision, recall and F1 of anything with ``tp``, ``fp`` and ``fn`` counts."""
 
     tp: int
     fp: int
@@ -209,7 +208,17 @@ class RelationScore:
 
 
 @dataclass(frozen=True)
-class Score:
+class RelationScore(Rates):
+    """True positives, false positives and misses of one relation."""
+
+    tp: int
+    fp: int
+    fn: int
+
+
+
+@dataclass(frozen=True)
+class Score(Rates):
     """How a graph compares with the gold.
 
     ``true_positives``, ``false_positives`` and ``misses`` are sorted triples of gold names
@@ -239,17 +248,6 @@ class Score:
     def fn(self) -> int:
         return len(self.misses)
 
-    @property
-    def precision(self) -> float:
-        return ratio(self.tp, self.tp + self.fp)
-
-    @property
-    def recall(self) -> float:
-        return ratio(self.tp, self.tp + self.fn)
-
-    @property
-    def f1(self) -> float:
-        return f1_of(self.precision, self.recall)
 
 
 def predicted_relations(graph: rdflib.Graph, gold: Gold) -> tuple[set[GoldTriple], dict]:
