@@ -1,4 +1,4 @@
-"""What kg adds after the model, at up to 100,000 articles: resolution, RDF and HTML.
+"""What kg adds after the model, at up to 100,000 articles: resolution, camps, RDF and HTML.
 
     .venv/bin/python bench/scale.py                          # 1,000, 10,000, 100,000 articles
     .venv/bin/python bench/scale.py --sizes 10000,100000 --base 500
@@ -16,7 +16,7 @@ harness measures them alone, at sizes the whole harness cannot reach:
    made up for that replica (a new person, a new agreement), otherwise kept (someone seen
    before), so the graph
    grows as a news stream's does: new actors keep appearing, old ones recur;
-3. the child times ``kg.resolve.resolve``, ``kg.rdf.write_graph`` (Turtle and JSON-LD, to files)
+3. the child times ``kg.resolve.resolve``, ``kg.camps.find_camps``, ``kg.rdf.write_graph`` (Turtle and JSON-LD, to files)
    and ``kg.render.html_page`` on them, and reports its peak RSS after each.
 
 Figures are printed, not asserted; the ratio lines compare each size with the one before.
@@ -168,6 +168,7 @@ def peak_rss() -> int:
 
 
 def measure_size(base_path: Path, size: int, new: float, seed: int) -> dict:
+    from kg.camps import find_camps
     from kg.lexicon import load_lexicon
     from kg.rdf import write_graph
     from kg.render import html_page
@@ -183,6 +184,10 @@ def measure_size(base_path: Path, size: int, new: float, seed: int) -> dict:
     del mentions, claims
     figures["rss"]["resolve"] = peak_rss()
     figures["entities"], figures["assertions"] = len(graph.entities), len(graph.assertions)
+    start = time.perf_counter()
+    graph.camps = find_camps(graph)
+    figures["seconds"]["camps"] = time.perf_counter() - start
+    figures["camps"] = len(graph.camps)
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
         written = write_graph(graph, out)
@@ -232,19 +237,19 @@ def main() -> None:
     work.cleanup()
 
     print()
-    print("| articles | mentions | claims | nodes | assertions | resolve s | rdf s | html s "
+    print("| articles | mentions | claims | nodes | assertions | camps | resolve s | camps s | rdf s | html s "
           "| resolve + rdf ms/article | Turtle MB | peak RSS MiB input / resolve / rdf / html |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         s, rss = r["seconds"], r["rss"]
         print(f"| {r['articles']:,} | {r['mentions']:,} | {r['claims']:,} | {r['entities']:,} | {r['assertions']:,} "
-              f"| {s['resolve']:.1f} | {s['rdf']:.1f} | {s['html']:.1f} "
+              f"| {r['camps']:,} | {s['resolve']:.1f} | {s['camps']:.1f} | {s['rdf']:.1f} | {s['html']:.1f} "
               f"| {1000 * (s['resolve'] + s['rdf']) / r['articles']:.2f} | {r['turtle_bytes'] / 1e6:,.0f} "
               f"| " + " / ".join(f"{rss[k] / 2**20:,.0f}" for k in ("input", "resolve", "rdf", "html")) + " |")
     for small, large in zip(rows, rows[1:]):
         growth = large["articles"] / small["articles"]
         parts = ", ".join(f"{stage} {large['seconds'][stage] / max(small['seconds'][stage], 1e-9):.1f}x"
-                          for stage in ("resolve", "rdf", "html"))
+                          for stage in ("resolve", "camps", "rdf", "html"))
         print(f"\n{growth:g}x the articles ({small['articles']:,} -> {large['articles']:,}): {parts}; "
               f"nodes {large['entities'] / small['entities']:.1f}x, assertions "
               f"{large['assertions'] / small['assertions']:.1f}x", end="")

@@ -1,6 +1,6 @@
 """``kg build``: the stages chained, from paths to written files.
 
-ingest -> nlp -> extract -> resolve -> RDF (Turtle, JSON-LD) -> HTML.
+ingest -> nlp -> extract -> resolve (then camps) -> RDF (Turtle, JSON-LD) -> HTML.
 
 The unit of work is one ``Document`` -> its ``Extraction`` (mentions and claims): small,
 picklable, and dependent on nothing but the document and the extractor. So:
@@ -36,6 +36,7 @@ from typing import Any
 
 from kg.atomic import AtomicFiles, remove_stale_temporaries
 from kg.cache import DB_NAME, ExtractionCache, cache_dir_for, document_key, extractor_version
+from kg.camps import find_camps
 from kg.ingest import DEFAULT_MAX_BYTES, read_documents
 from kg.lexicon import load_lexicon
 from kg.model import Claim, Document, Extraction, KnowledgeGraph, Mention, Notice, Problem
@@ -373,6 +374,7 @@ def extract_graph(paths: Iterable[str | Path], model: str = DEFAULT_MODEL,
         claims = [c for item in found for c in item[1]]
         found.clear()  # the per-document lists: resolution needs only the flat ones
         graph = resolve(documents, mentions, claims, lexicon)
+        graph.camps = find_camps(graph)  # from the whole graph, once it is resolved
     stats.mark_rss("resolve")
     stats.wall += time.perf_counter() - start
     return graph, problems

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from kg.camps import find_camps
 from kg.extract import Extractor
 from kg.model import Document, KnowledgeGraph
 from kg.nlp import load_pipeline, parse_text
@@ -26,7 +27,9 @@ def example_nlp():
 def example_kg(example_nlp) -> KnowledgeGraph:
     article = Document("news-1", ARTICLE, "news-1.txt")
     extraction = Extractor(example_nlp.vocab)(article, parse_text(example_nlp, ARTICLE))
-    return resolve([article], extraction.mentions, extraction.claims)
+    graph = resolve([article], extraction.mentions, extraction.claims)
+    graph.camps = find_camps(graph)
+    return graph
 
 
 @pytest.fixture(autouse=True)

@@ -16,14 +16,16 @@ csv        an edge list with evidence: one row per sentence stating a relation
 
 GraphML and GEXF nodes carry ``label`` (the canonical name), ``kind`` (``Person``,
 ``Country``, ``Organization``, ``ArmedGroup``, ``Agreement``, ``Event``), ``alt_labels`` (every
-other name, ``"; "``-joined) and ``iri``; edges carry ``relation`` (``backs``, ``opposes``,
+other name, ``"; "``-joined), ``iri`` and ``camp`` (the label of the actor's ``kg:Camp``, ``""``
+for none); edges carry ``relation`` (``backs``, ``opposes``,
 ``attended``, ``agreed``, also as the edge ``label``), ``weight`` (the number of sentences
 stating it), ``modes`` and ``documents`` (how many articles). Documents and ``kg:Assertion``
 nodes are provenance, not nodes of this view; the CSV keeps them.
 
 The CSV columns: ``source, source_label, relation, target, target_label, mode, speaker,
 speaker_label, sentence, start_offset, end_offset, document, document_id, title, date, url,
-assertion`` (Gephi reads ``source``/``target`` as an edge list). A relation without an
+assertion, source_camp, target_camp`` (Gephi reads ``source``/``target`` as an edge list; the
+last two are the labels of the camps of each side, ``""`` for none). A relation without an
 assertion node still gets one row, with the evidence columns empty.
 
 The graph is read with Oxigraph and assembled in Python with dictionaries (no SPARQL joins), so
@@ -52,6 +54,7 @@ DEFAULT_GRAPH_IRI = str(KGR["graph"])
 CSV_COLUMNS = ["source", "source_label", "relation", "target", "target_label", "mode", "speaker", "speaker_label",
                "sentence", "start_offset", "end_offset", "document", "document_id", "title", "date", "url",
                "assertion"]
+CSV_COLUMNS += ["source_camp", "target_camp"]  # the camp of each side (kg.camps)
 
 
 @dataclass
@@ -64,6 +67,12 @@ class GraphView:
     relations: set[tuple[str, str, str]] = field(default_factory=set)  # (subject, relation, object)
     assertions: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
     documents: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    camps: dict[str, str] = field(default_factory=dict)  # actor IRI -> the IRI of its kg:Camp
+
+    def camp_label(self, iri: str) -> str:
+        """The label of the camp of the actor ``iri``; ``""`` when it is in none."""
+        camp = self.camps.get(iri)
+        return self.labels.get(camp, camp) if camp else ""
 
     def evidence(self) -> dict[tuple[str, str, str], list[dict[str, str]]]:
         """(subject, relation, object) -> its assertions, each with its document's fields."""
@@ -96,6 +105,8 @@ def read_view(store) -> GraphView:
         view.labels.setdefault(subject, obj.value)
     for subject, obj in pairs(SKOS.altLabel):
         view.alt_labels[subject].append(obj.value)
+    for camp, member in pairs(KG.member):
+        view.camps[member.value] = camp
     for relation in RELATIONS.values():
         for subject, obj in pairs(relation.iri):
             view.relations.add((subject, relation.name, obj.value))
@@ -125,7 +136,8 @@ def to_networkx(view: GraphView) -> nx.MultiDiGraph:
     nodes = set(view.kinds) | {s for s, _, _ in view.relations} | {o for _, _, o in view.relations}
     for iri in sorted(nodes):
         graph.add_node(iri, label=view.labels.get(iri, iri), kind=view.kinds.get(iri, ""),
-                       alt_labels="; ".join(sorted(set(view.alt_labels.get(iri, [])))), iri=iri)
+                       alt_labels="; ".join(sorted(set(view.alt_labels.get(iri, [])))), iri=iri,
+                       camp=view.camp_label(iri))
     for subject, relation, obj in sorted(view.relations):
         stated = evidence.get((subject, relation, obj), [])
         graph.add_edge(subject, obj, key=relation, id=f"{subject} {relation} {obj}", relation=relation,
@@ -164,6 +176,9 @@ def _csv(view: GraphView) -> str:
                 "document_id": doc.get("document_id", ""), "title": doc.get("title", ""),
                 "date": doc.get("date", ""), "url": doc.get("url", ""), "assertion": a.get("assertion", ""),
             })
+
+    for row in rows:
+        row["source_camp"], row["target_camp"] = view.camp_label(row["source"]), view.camp_label(row["target"])
 
     def order(row):
         start = row["start_offset"]

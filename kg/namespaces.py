@@ -78,6 +78,11 @@ class KG(DefinedNamespace):
     mode: URIRef
     speaker: URIRef
 
+    # camps (kg.camps)
+    Camp: URIRef
+    member: URIRef
+    frustration: URIRef
+
     # properties of entities and documents
     mentionedIn: URIRef
     path: URIRef

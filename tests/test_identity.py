@@ -4,7 +4,8 @@ Real articles: the sample news of ``input/`` and the regression articles of ``te
 is identified by where the text names it: each relation's evidence (article, sentence offsets) and
 the IRIs of its subject and object. Every relation of the first graph must be stated again in the
 grown graph, between the same IRIs, and every node of the first graph must still be there with the
-same type.
+same type. Camps (``kg:Camp``) are no such thing: they are drawn from the whole corpus, and new
+articles may redraw them.
 """
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def _statements(path: Path) -> tuple[dict[tuple, tuple], dict[URIRef, set]]:
         statements[where] = (g.value(node, KG.subject), g.value(node, KG.object))
     types = {}
     for node, kind in g.subject_objects(RDF.type):
-        if kind != KG.Assertion and kind != KG.Document:
+        if kind not in (KG.Assertion, KG.Document, KG.Camp):  # a camp is drawn from the whole corpus, not named
             types.setdefault(node, set()).add(kind)
     return statements, types
 

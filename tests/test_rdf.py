@@ -14,6 +14,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
+from kg.camps import find_camps
 from kg.model import Assertion, Document, Entity, EntityKind, Evidence, KnowledgeGraph, Mode, RelationType
 import kg.namespaces as ns  # ns.XSD: a module-level XSD makes pytest's collector warn
 from kg.namespaces import KG, KGR, OWL, RDF, RDFS, SDO, SKOS, ontology_dir
@@ -47,7 +48,7 @@ def _evidence(doc_id: str, text: str, sentence: str, mode: Mode = Mode.FACT) -> 
 
 
 def sample_kg() -> KnowledgeGraph:
-    """Two countries, a person, an agreement, an event; each relation, reported speech, future."""
+    """Two countries, a person, an agreement, an event; each relation, reported speech, future; a camp."""
     documents = [
         Document("doc-1", TEXT_1, "input/doc-1.txt", title="Idlib talks", date="2020-02-17",
                  url="https://example.org/news/1", source="Example News"),
@@ -71,7 +72,9 @@ def sample_kg() -> KnowledgeGraph:
         Assertion("russia", RelationType.AGREED, "sochi", ev("Turkey and Russia signed the Sochi deal.")),
         Assertion("russia", RelationType.OPPOSES, "turkey", _evidence("doc-2", TEXT_2, TEXT_2)),
     ]
-    return KnowledgeGraph(documents, entities, assertions)
+    kg = KnowledgeGraph(documents, entities, assertions)
+    kg.camps = find_camps(kg)  # as a build does: Erdogan and Turkey
+    return kg
 
 
 def iri(kind: str, entity_id: str) -> URIRef:

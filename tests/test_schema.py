@@ -14,7 +14,7 @@ from kg.schema import ACTOR_KINDS, MODES, NODE_KINDS, RELATIONS, EntityKind, Mod
 
 ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology"  # the repository's, whatever $KG_ONTOLOGY says
 KG_IRI = str(KG)
-OTHER_CLASSES = {KG.Actor, KG.Document, KG.Assertion, KG.Mode}  # classes of the ontology that are no node kind
+OTHER_CLASSES = {KG.Actor, KG.Document, KG.Assertion, KG.Mode, KG.Camp}  # classes of the ontology that are no node kind
 
 
 @pytest.fixture(scope="module")

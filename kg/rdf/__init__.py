@@ -1,9 +1,9 @@
 """A ``KnowledgeGraph`` as RDF: IRIs, triples, deterministic serialization, SHACL validation.
 
 Every node is an IRI (no blank nodes): entities ``kgr:<kind>/<id>``, documents
-``kgr:document/<id>``, provenance nodes ``kgr:assertion/<hash>``. Each relation is written
-twice: as the direct triple ``subject kg:backs object`` and, once per sentence stating it, as a
-``kg:Assertion`` node (see ``ontology/README.md``).
+``kgr:document/<id>``, provenance nodes ``kgr:assertion/<hash>``, camps ``kgr:camp/<id>``. Each
+relation is written twice: as the direct triple ``subject kg:backs object`` and, once per sentence
+stating it, as a ``kg:Assertion`` node (see ``ontology/README.md``).
 
 One module per part:
 
@@ -24,17 +24,18 @@ One module per part:
 from __future__ import annotations
 
 from kg.rdf.canonical import Group, Run, canonical_groups
-from kg.rdf.iris import assertion_iri, assertion_key, document_iri, entity_iri, kind_iri_segment
+from kg.rdf.iris import assertion_iri, assertion_key, camp_iri, document_iri, entity_iri, kind_iri_segment
 from kg.rdf.serialization import FORMATS, GRAPH_FILES, serialize, writable_format, write_graph, write_rdf
 from kg.rdf.shacl import ontology_graph, shapes_graph, validate
 from kg.rdf.terms import date_literal
-from kg.rdf.triples import (Triple, UnknownEntityError, assertion_triples, document_triples, entity_triples,
-                            kg_triples, relation_triples, to_rdf)
+from kg.rdf.triples import (Triple, UnknownEntityError, assertion_triples, camp_triples, document_triples,
+                            entity_triples, kg_triples, relation_triples, to_rdf)
 
 __all__ = [
     "entity_iri",
     "document_iri",
     "assertion_iri",
+    "camp_iri",
     "assertion_key",
     "kind_iri_segment",
     "date_literal",
@@ -42,6 +43,7 @@ __all__ = [
     "document_triples",
     "entity_triples",
     "assertion_triples",
+    "camp_triples",
     "relation_triples",
     "kg_triples",
     "UnknownEntityError",

@@ -23,9 +23,9 @@ from rdflib.term import Node
 
 from kg.formats.rdf_writers.base import RDF_TYPE, Group, Run
 from kg.model import KnowledgeGraph, RelationType
-from kg.rdf.iris import document_iri, entity_iri
-from kg.rdf.triples import (Triple, assertion_triples, chosen_assertions, document_triples, entity_node, entity_triples,
-                            relation_triple)
+from kg.rdf.iris import camp_iri, document_iri, entity_iri
+from kg.rdf.triples import (Triple, assertion_triples, camp_triples, chosen_assertions, document_triples, entity_node,
+                            entity_triples, relation_triple)
 
 __all__ = ["Run", "Group", "canonical_groups"]
 
@@ -88,6 +88,8 @@ def _kg_groups(kg: KnowledgeGraph) -> Iterator[Group]:
         makers.append((str(entity_iri(entity)), partial(_entity_and_relations, kg, entity_id, outgoing.get(entity_id, ()))))
     for key, (iri, assertion) in chosen_assertions(kg.assertions).items():
         makers.append((key, partial(assertion_triples, kg, assertion, iri)))
+    for camp in kg.camps:
+        makers.append((str(camp_iri(camp.camp_id)), partial(camp_triples, kg, camp)))
     del outgoing
     makers.sort(key=itemgetter(0))
     for _iri, same in groupby(makers, key=itemgetter(0)):

@@ -1,5 +1,6 @@
 """The IRIs of a knowledge graph's nodes: entities ``kgr:<kind>/<id>``, documents
-``kgr:document/<id>``, provenance nodes ``kgr:assertion/<hash>`` (no blank nodes).
+``kgr:document/<id>``, provenance nodes ``kgr:assertion/<hash>``, camps ``kgr:camp/<id>``
+(no blank nodes).
 
 >>> from kg.model import Entity, EntityKind
 >>> str(entity_iri(Entity("turkey", EntityKind.COUNTRY, "Turkey")))
@@ -16,7 +17,7 @@ from rdflib import URIRef
 from kg.model import Assertion, Entity, EntityKind
 from kg.namespaces import KGR
 
-__all__ = ["kind_iri_segment", "entity_iri", "document_iri", "assertion_key", "assertion_iri"]
+__all__ = ["kind_iri_segment", "entity_iri", "document_iri", "assertion_key", "assertion_iri", "camp_iri"]
 
 
 def _segment(identifier: str) -> str:
@@ -85,3 +86,11 @@ def assertion_iri(assertion: Assertion) -> URIRef:
     digest = hashlib.sha1("\x1f".join(assertion_key(assertion)).encode("utf-8")).hexdigest()
     return KGR["assertion/" + digest[:16]]
 
+
+def camp_iri(camp_id: str) -> URIRef:
+    """The IRI of a camp: ``kgr:camp/<percent-encoded camp_id>``.
+
+    >>> str(camp_iri("turkey"))
+    'https://w3id.org/kg/resource/camp/turkey'
+    """
+    return KGR["camp/" + _segment(camp_id)]

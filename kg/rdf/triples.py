@@ -1,5 +1,6 @@
-"""The triples of a knowledge graph: documents, entities, direct relations, and one
-``kg:Assertion`` node per sentence stating a relation (see ``ontology/README.md``).
+"""The triples of a knowledge graph: documents, entities, direct relations, one
+``kg:Assertion`` node per sentence stating a relation (see ``ontology/README.md``), and the
+``kg:Camp`` nodes of ``kg.camps``.
 
 >>> from kg.model import Entity, EntityKind, KnowledgeGraph
 >>> kg = KnowledgeGraph(entities={"iran": Entity("iran", EntityKind.COUNTRY, "Iran")})
@@ -13,9 +14,9 @@ from collections.abc import Callable, Iterable, Iterator
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.model import Assertion, Document, Entity, KnowledgeGraph, Mode, RelationType
+from kg.model import Assertion, Camp, Document, Entity, KnowledgeGraph, Mode, RelationType
 from kg.namespaces import bind_prefixes
-from kg.rdf.iris import assertion_iri, assertion_key, document_iri, entity_iri
+from kg.rdf.iris import assertion_iri, assertion_key, camp_iri, document_iri, entity_iri
 from kg.rdf.terms import KG_TERMS as _KG
 from kg.rdf.terms import RDF_TERMS as _RDF
 from kg.rdf.terms import RDFS_TERMS as _RDFS
@@ -25,7 +26,7 @@ from kg.rdf.terms import XSD_TERMS as _XSD
 from kg.rdf.terms import date_literal, integer_literal
 
 __all__ = ["Triple", "document_triples", "entity_triples", "UnknownEntityError", "entity_node", "assertion_triples",
-           "relation_triple", "relation_triples", "chosen_assertions", "kg_triples", "to_rdf"]
+           "relation_triple", "relation_triples", "chosen_assertions", "camp_triples", "kg_triples", "to_rdf"]
 
 Triple = tuple[Node, Node, Node]
 
@@ -126,6 +127,16 @@ def _unique_assertions(assertions: Iterable[Assertion]) -> list[Assertion]:
     return [chosen[key][1] for key in sorted(chosen)]
 
 
+def camp_triples(kg: KnowledgeGraph, camp: Camp) -> Iterator[Triple]:
+    """The ``kg:Camp`` node of one camp: its label, its frustration and a ``kg:member`` per actor."""
+    node = camp_iri(camp.camp_id)
+    yield node, _RDF.type, _KG.Camp
+    yield node, _RDFS.label, Literal(camp.label)
+    yield node, _KG.frustration, integer_literal(camp.frustration)
+    for member_id in camp.members:
+        yield node, _KG.member, entity_node(kg, member_id)
+
+
 def kg_triples(kg: KnowledgeGraph) -> Iterator[Triple]:
     """Every triple of the RDF form of ``kg``, in a deterministic order."""
     for doc in sorted(kg.documents, key=lambda d: d.doc_id):
@@ -135,6 +146,8 @@ def kg_triples(kg: KnowledgeGraph) -> Iterator[Triple]:
     yield from relation_triples(kg)
     for assertion in _unique_assertions(kg.assertions):
         yield from assertion_triples(kg, assertion)
+    for camp in sorted(kg.camps, key=lambda c: c.camp_id):
+        yield from camp_triples(kg, camp)
 
 
 def to_rdf(kg: KnowledgeGraph) -> Graph:
