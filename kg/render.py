@@ -234,6 +234,7 @@ def _network(g: nx.MultiDiGraph, scores: dict, evidence: dict[tuple[str, str, st
     sizes = {node: round(NODE_SIZE[0] + NODE_SIZE[1] * weight, 2) for node, weight in weights.items()}
     widths = {node: 2 * size + CAMP_GAP for node, size in sizes.items()}
     positions = camp_layout(g, [camp["members"] for camp in camps], widths) if camps else {}
+    denials = {mode.value for mode in DENIAL_MODES}
     for node, data in g.nodes(data=True):
         style = NODE_STYLES[EntityKind(data["kind"])]
         camp = camp_of.get(node)
@@ -265,7 +266,7 @@ def _network(g: nx.MultiDiGraph, scores: dict, evidence: dict[tuple[str, str, st
         style = EDGE_STYLES[relation]
         rows = evidence[source, relation.value, target]
         contested = any(row["contested"] for row in rows)
-        denied = all(row["mode"] in {mode.value for mode in DENIAL_MODES} for row in rows)
+        denied = all(row["mode"] in denials for row in rows)
         marks = {"shadow": {"enabled": True, "color": CONTESTED["color"], "size": CONTESTED["size"], "x": 0, "y": 0}} \
             if contested else {}
         net.add_edge(
