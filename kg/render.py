@@ -14,14 +14,26 @@ article text can close the script element. ``viewer.js`` builds every panel from
 it with ``textContent`` and DOM properties, and makes a link only of an http(s)
 URL. vis-network draws labels on a canvas and shows string tooltips with
 ``innerText``: the text in them is plain, never HTML-escaped.
+
+What an analyst reads off the page besides the relations: the camps (a halo around each
+member, a legend, and starting positions that put each camp on a disc of its own, so a
+large graph opens grouped rather than as one ball); the date of each statement (what the
+sentence dates, else its article's), which the time filter reads; the mode of each
+statement and its source, which the statement filters read; and whether it is contested,
+which marks the edge and lets its panel set the two sides side by side.
 """
 from __future__ import annotations
 
 import base64
+import calendar
+import datetime
 import hashlib
 import json
 import math
+import re
 import textwrap
+from collections import Counter
+from collections.abc import Hashable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -35,7 +47,7 @@ from pyvis.network import Network
 
 from kg.atomic import write_atomic
 from kg.graph import importance, most_important, to_networkx
-from kg.model import Document, EntityKind, KnowledgeGraph, RelationType
+from kg.model import Assertion, Document, EntityKind, KnowledgeGraph, Mode, RelationType
 from kg.schema import MODES, NODE_KINDS, RELATIONS
 
 # How each kind of node looks; ``shape`` is a vis-network shape, drawn as the same
@@ -69,6 +81,21 @@ EDGE_STYLES: dict[RelationType, dict[str, Any]] = {
 # What a reader sees for each kind of node, and for each mode of a statement (by its name).
 KIND_NAMES = {kind: node.label for kind, node in NODE_KINDS.items()}
 MODE_TEXT = {mode.value: statement.phrase for mode, statement in MODES.items()}
+# The modes in which the text denies a relation rather than states it: their evidence stands on
+# the other side of a contested relation, and an edge with no other evidence is drawn dotted.
+# (``Mode.DENIED`` comes with the denials of issue 14; a schema without it has no such mode.)
+DENIAL_MODES = frozenset(mode for name, mode in Mode.__members__.items() if name == "DENIED")
+
+# The halos of the largest camps, in order (ColorBrewer's Set1 and Dark2, which the kinds'
+# fills do not use); every smaller camp shares OTHER_CAMP_COLOR.
+CAMP_COLORS = ("#e41a1c", "#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628",
+               "#f781bf", "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e")
+OTHER_CAMP_COLOR = "#9a9a9a"
+CAMP_SPACING = 45.0  # room for a node in a camp's disc, when its size is not known
+CAMP_GAP = 24.0  # room between two nodes of a camp's disc, past their sizes: halos, a little white
+CONTESTED = {"color": "#ff9800", "size": 10}  # the halo of an edge with a contested statement
+DENIED_DASHES = [2, 5]  # an edge whose only evidence denies it: dotted
+MARK_COLOR = "#666666"  # the line of the legend's samples of these marks, which go with any relation
 
 DEFAULT_MAX_NODES = 2000  # more nodes than this: the page shows the most important part
 DEFAULT_MAX_EDGES = 10000  # likewise for the relations among the nodes shown
@@ -119,22 +146,30 @@ def html_page(kg: KnowledgeGraph, max_nodes: int = DEFAULT_MAX_NODES, max_edges:
     full = to_networkx(kg)
     scores = importance(full)
     g = most_important(full, max_nodes, max_edges, scores)
-    net = _network(g, scores)
+    camps = shown_camps(kg, g)
+    net = _network(g, scores, evidence_rows(kg), camps)
     nodes, edges, _, _, _, options = net.get_network_data()
     documents = {doc.doc_id: doc for doc in kg.documents}
     shown_docs = sorted(
         {d for _, data in g.nodes(data=True) for d in data["documents"]}
         | {d for _, _, data in g.edges(data=True) for d in data["documents"]}
     )
+    statements = [ev for edge in edges for ev in edge["evidence"]]
+    spans = sorted(ev["when"] for ev in statements if ev["when"])
     payload = {
         "nodes": nodes,
         "edges": edges,
         "options": json.loads(options),
         "documents": {doc_id: _document(doc_id, documents) for doc_id in shown_docs},
         "modes": MODE_TEXT,
+        "denials": sorted(mode.value for mode in DENIAL_MODES),
         "kinds": {kind.value: name for kind, name in KIND_NAMES.items()},
         # in the schema's order; a stance (backs, opposes) is what the overview lists
         "relations": [{"name": r.name, "stance": r.is_stance} for r in RELATIONS.values()],
+        "camps": camps,
+        # the first days of the dated statements, in order: the stops of the time slider
+        "days": sorted({lo for lo, _ in spans}),
+        "sources": sorted({documents[d].source for d in shown_docs if d in documents and documents[d].source}),
         "articles": len(kg.documents),
     }
     counts = {
@@ -157,6 +192,15 @@ def html_page(kg: KnowledgeGraph, max_nodes: int = DEFAULT_MAX_NODES, max_edges:
         truncated=counts["nodes"] < counts["all_nodes"] or counts["edges"] < counts["all_edges"],
         kinds=[_kind_legend(kind, g) for kind in EntityKind],
         relations=[_relation_legend(relation, g) for relation in RelationType],
+        camps=[_camp_legend(camp) for camp in camps],
+        campless=sum(1 for node in nodes if node["camp"] is None),
+        no_camp_svg=Markup(_halo_svg("#ffffff")),
+        modes=[_mode_legend(mode, statements) for mode in MODES],
+        dates={"first": spans[0][0] if spans else "", "last": max(hi for _, hi in spans) if spans else "",
+               "undated": sum(1 for ev in statements if not ev["when"])},
+        contested=sum(1 for edge in edges if edge["contested"]),
+        marks={"contested": Markup(_edge_svg(MARK_COLOR, "arrow", glow=CONTESTED["color"])),
+               "denied": Markup(_edge_svg(MARK_COLOR, "arrow", " ".join(map(str, DENIED_DASHES))))},
     )
 
 
@@ -176,17 +220,29 @@ def json_for_script(value: Any) -> str:
 # --------------------------------------------------------------------------- the network
 
 
-def _network(g: nx.MultiDiGraph, scores: dict) -> Network:
-    """pyvis' Network for ``g``: styled nodes and edges, plain-text tooltips, vis options."""
+def _network(g: nx.MultiDiGraph, scores: dict, evidence: dict[tuple[str, str, str], list[dict[str, Any]]],
+             camps: list[dict[str, Any]]) -> Network:
+    """pyvis' Network for ``g``: styled nodes and edges, plain-text tooltips, vis options.
+
+    With camps, every node gets a starting position (:func:`camp_layout`) and the layout
+    only refines it; without, vis-network lays the graph out from its random seed.
+    """
     net = Network(directed=True, cdn_resources="in_line")
     top = max((scores[n] for n in g), default=0.0)
+    camp_of = {member: camp for camp in camps for member in camp["members"]}
+    weights = {node: math.sqrt(scores[node] / top) if top > 0 else 0.0 for node in g}  # 0..1, the most important is 1
+    sizes = {node: round(NODE_SIZE[0] + NODE_SIZE[1] * weight, 2) for node, weight in weights.items()}
+    widths = {node: 2 * size + CAMP_GAP for node, size in sizes.items()}
+    positions = camp_layout(g, [camp["members"] for camp in camps], widths) if camps else {}
+    denials = {mode.value for mode in DENIAL_MODES}
     for node, data in g.nodes(data=True):
         style = NODE_STYLES[EntityKind(data["kind"])]
-        weight = math.sqrt(scores[node] / top) if top > 0 else 0.0  # 0..1, the most important is 1
+        camp = camp_of.get(node)
+        where = {"x": positions[node][0], "y": positions[node][1]} if node in positions else {}
         net.add_node(
             node,
             label=data["label"] or str(node),
-            title=_node_tooltip(data),
+            title=_node_tooltip(data, camp),
             shape=style["shape"],
             color={
                 "background": style["color"],
@@ -194,51 +250,231 @@ def _network(g: nx.MultiDiGraph, scores: dict) -> Network:
                 "highlight": {"background": style["color"], "border": "#000000"},
                 "hover": {"background": style["color"], "border": "#000000"},
             },
-            size=round(NODE_SIZE[0] + NODE_SIZE[1] * weight, 2),
-            font={"size": round(FONT_SIZE[0] + FONT_SIZE[1] * weight)},
+            size=sizes[node],
+            font={"size": round(FONT_SIZE[0] + FONT_SIZE[1] * weights[node])},
+            **where,
             # what the viewer reads; vis-network ignores these
             kind=data["kind"],
             names=[name for name in data["alt_labels"] if name != data["label"]],
             code=data.get("identifier") or "",
             documents=data["documents"],
             importance=round(scores[node], 6),
+            camp=camp["id"] if camp else None,
         )
     for index, (source, target, data) in enumerate(g.edges(data=True)):
         relation = RelationType(data["relation"])
         style = EDGE_STYLES[relation]
+        rows = evidence[source, relation.value, target]
+        contested = any(row["contested"] for row in rows)
+        denied = all(row["mode"] in denials for row in rows)
+        marks = {"shadow": {"enabled": True, "color": CONTESTED["color"], "size": CONTESTED["size"], "x": 0, "y": 0}} \
+            if contested else {}
         net.add_edge(
             source,
             target,
             id=f"e{index}",
-            title=_edge_tooltip(g, source, target, data),
+            title=_edge_tooltip(g, source, target, relation.value, rows),
             color={"color": style["color"], "highlight": style["color"], "hover": style["color"]},
             arrows={"to": {"enabled": True, "type": style["arrow"]}},
-            dashes=style["dashes"],
-            width=round(style["width"] + min(len(data["evidence"]), 5) * 0.5, 2),
+            dashes=DENIED_DASHES if denied else style["dashes"],
+            width=round(style["width"] + min(len(rows), 5) * 0.5, 2),
             length=style["length"],
             smooth={"enabled": True, "type": "curvedCW", "roundness": style["roundness"]},
+            **marks,
             relation=relation.value,
-            evidence=data["evidence"],
+            evidence=rows,
+            contested=contested,
         )
-    net.options = _vis_options(g.number_of_nodes(), g.number_of_edges())
+    net.options = _vis_options(g.number_of_nodes(), g.number_of_edges(), laid_out=bool(positions))
     if g.number_of_nodes() > LARGE:
         for edge in net.edges:
             edge["smooth"] = False  # straight edges draw several times faster
     return net
 
 
-def _vis_options(n_nodes: int, n_edges: int) -> dict[str, Any]:
+def evidence_rows(kg: KnowledgeGraph) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+    """The statements of each (subject, relation value, object), as the page shows them.
+
+    One row per distinct sentence, mode and speaker (an assertion found twice in the same
+    place is one row), in document order: ``sentence``, ``doc_id``, ``title``, ``url``,
+    ``mode``, ``speaker`` (a label), ``date`` (what the sentence dates, else its article's
+    date), ``when`` (the first and last day of that date, :func:`date_span`; ``None`` when
+    undated) and ``contested``.
+
+    >>> rows = evidence_rows(kg)[("turkey", "opposes", "hay-at-tahrir-al-sham")]
+    >>> [(row["sentence"], row["mode"], row["speaker"], row["contested"]) for row in rows]
+    [('Turkey opposes HTS in Idlib, Erdogan said.', 'ReportedSpeech', 'Erdogan', False)]
+    """
+    documents = {doc.doc_id: doc for doc in kg.documents}
+    rows: dict[tuple[str, str, str], dict[tuple, dict[str, Any]]] = {}
+    for assertion in kg.assertions:
+        ev = assertion.evidence
+        doc = documents.get(ev.doc_id)
+        speaker = _speaker_label(assertion, kg)
+        date = ev.date or (doc.date if doc else None)
+        triple = (assertion.subject_id, assertion.relation.value, assertion.object_id)
+        key = (ev.doc_id, ev.start, ev.end, ev.sentence, ev.mode.value, speaker or "")
+        row = rows.setdefault(triple, {}).setdefault(key, {
+            "sentence": ev.sentence,
+            "doc_id": ev.doc_id,
+            "title": doc.title if doc else None,
+            "date": date,
+            "when": date_span(date),
+            "url": doc.url if doc else None,
+            "mode": ev.mode.value,
+            "speaker": speaker,
+            "contested": False,
+        })
+        row["contested"] = row["contested"] or assertion.contested
+    return {triple: [by_key[key] for key in sorted(by_key)] for triple, by_key in rows.items()}
+
+
+def _speaker_label(assertion: Assertion, kg: KnowledgeGraph) -> str | None:
+    """Who says it: the speaker's node, else the words that name the speaker."""
+    if assertion.speaker_id is not None and assertion.speaker_id in kg.entities:
+        return kg.entities[assertion.speaker_id].label
+    speaker = assertion.evidence.speaker
+    return (speaker.name or speaker.text) if speaker is not None else None
+
+
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def date_span(text: str | None) -> tuple[str, str] | None:
+    """The first and last day that an ISO date at the precision of a day, month or year covers.
+
+    Anything else (a date kept as written, none) is ``None``: undated.
+
+    >>> date_span("2018-09"), date_span("2020"), date_span("2020-02-10")
+    (('2018-09-01', '2018-09-30'), ('2020-01-01', '2020-12-31'), ('2020-02-10', '2020-02-10'))
+    >>> date_span("10 February 2020"), date_span("2020-02-30"), date_span(None)
+    (None, None, None)
+    """
+    match = _ISO_DATE.fullmatch(text or "")
+    if match is None:
+        return None
+    year, month, day = match.groups()
+    try:
+        if day:
+            first = last = datetime.date(int(year), int(month), int(day))
+        elif month:
+            first = datetime.date(int(year), int(month), 1)
+            last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        else:
+            first, last = datetime.date(int(year), 1, 1), datetime.date(int(year), 12, 31)
+    except ValueError:
+        return None
+    return first.isoformat(), last.isoformat()
+
+
+# --------------------------------------------------------------------------- camps
+
+
+def shown_camps(kg: KnowledgeGraph, g: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    """The camps with members among the nodes of ``g``, the most members shown first.
+
+    Each is ``id``, ``label``, ``members`` (the ones shown, most central first), ``size``
+    (all its members), ``frustration``, ``color`` and ``named``: the first ``CAMP_COLORS`` camps
+    get a colour each and their names drawn on the canvas, the rest share ``OTHER_CAMP_COLOR``. A node is in one camp, the first that names it.
+
+    >>> from dataclasses import replace
+    >>> from kg.model import Camp
+    >>> camps = [Camp("c1", "Russia", ("russia", "iran"), 0), Camp("c2", "Turkey", ("turkey",), 1)]
+    >>> [(c["label"], c["members"], c["color"]) for c in shown_camps(replace(kg, camps=camps), to_networkx(kg))]
+    [('Russia', ['russia'], '#e41a1c'), ('Turkey', ['turkey'], '#377eb8')]
+    """
+    placed: set[Hashable] = set()
+    found = []
+    for camp in kg.camps:
+        members = [m for m in camp.members if m in g and m not in placed]
+        placed.update(members)
+        if members:
+            found.append({"id": camp.camp_id, "label": camp.label, "members": members,
+                          "size": len(camp.members), "frustration": camp.frustration})
+    found.sort(key=lambda camp: -len(camp["members"]))  # stable: the graph's order among equals
+    for rank, camp in enumerate(found):
+        camp["named"] = rank < len(CAMP_COLORS)  # a colour of its own, and its name drawn over its members
+        camp["color"] = CAMP_COLORS[rank] if camp["named"] else OTHER_CAMP_COLOR
+    return found
+
+
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))  # successive points of a sunflower never line up
+PACKING = 0.55  # the share of a disc that discs laid on a sunflower around its centre fill
+SPREAD = 1.05  # how far apart a sunflower's points lie, over the widths of what they carry
+
+
+def camp_layout(g: nx.Graph, camps: Sequence[Sequence[Hashable]], widths: Mapping[Hashable, float] | None = None,
+                spacing: float = CAMP_SPACING) -> dict[Hashable, tuple[float, float]]:
+    """Positions that put each camp on a disc of its own, for every node of ``g``.
+
+    ``camps`` are lists of nodes, most central first. A node in no camp joins the camp most
+    of its neighbours are in (the first such camp on a tie), after its members, the most
+    connected first; the nodes with no neighbour in any camp make one group more. Each group
+    is laid on a sunflower, its first node in the middle, each node given room for its width
+    (``widths``, else ``spacing``); the groups' discs on a spiral, the first at the centre, each
+    as near it as it can be without overlapping another. Rounded to 0.1.
+
+    >>> g = nx.Graph([("a", "b"), ("c", "d"), ("b", "e"), ("f", "g")])
+    >>> pos = camp_layout(g, [["a", "b"], ["c", "d"]])
+    >>> pos["a"], sorted(pos) == sorted(g)
+    ((0.0, 0.0), True)
+    >>> math.dist(pos["a"], pos["e"]) < math.dist(pos["a"], pos["c"]) < math.dist(pos["a"], pos["f"])
+    True
+    """
+    camp_of: dict[Hashable, int] = {}
+    for index, members in enumerate(camps):
+        camp_of.update((m, index) for m in members if m in g and m not in camp_of)
+    groups: list[list[Hashable]] = [[m for m in members if camp_of.get(m) == index] for index, members in enumerate(camps)]
+    rest = []
+    for node in sorted((n for n in g if n not in camp_of), key=lambda n: -g.degree(n)):  # stable: g's order on ties
+        votes = Counter(camp_of[m] for m in nx.all_neighbors(g, node) if m in camp_of)
+        if votes:
+            groups[min(votes, key=lambda index: (-votes[index], index))].append(node)
+        else:
+            rest.append(node)
+
+    def width(node: Hashable) -> float:
+        return widths.get(node, spacing) if widths else spacing
+
+    positions: dict[Hashable, tuple[float, float]] = {}
+    discs: list[tuple[float, float, float]] = []  # centre and radius of each disc laid
+    filled = 0.0  # the area that the discs laid so far cover, over PACKING
+    for index, group in enumerate(group for group in groups + [rest] if group):
+        offsets, area = [], 0.0
+        for i, node in enumerate(group):  # a sunflower in which each point has room for its width
+            r = SPREAD * math.sqrt(area / math.pi)
+            offsets.append((r * math.cos(i * GOLDEN_ANGLE), r * math.sin(i * GOLDEN_ANGLE)))
+            area += width(node) ** 2
+        radius = SPREAD * math.sqrt(area / math.pi)
+        # from just inside the area filled so far, outwards along the spiral until it overlaps no disc
+        distance = max(0.0, math.sqrt(filled / math.pi) - radius) if index else 0.0
+        while True:
+            cx, cy = distance * math.cos(index * GOLDEN_ANGLE), distance * math.sin(index * GOLDEN_ANGLE)
+            if all(math.dist((cx, cy), (x, y)) >= r + radius + 2 * spacing for x, y, r in discs):
+                break
+            distance += spacing
+        discs.append((cx, cy, radius))
+        filled += math.pi * (radius + spacing) ** 2 / PACKING
+        for node, (dx, dy) in zip(group, offsets):
+            positions[node] = (round(cx + dx, 1), round(cy + dy, 1))
+    return positions
+
+
+def _vis_options(n_nodes: int, n_edges: int, laid_out: bool = False) -> dict[str, Any]:
     """vis-network options: lay the graph out before the first drawing, then stop.
 
     The viewer turns physics off when stabilization ends, so nothing moves after
     the page is shown. Larger graphs get fewer iterations, so they open in seconds.
+    A large graph ``laid_out`` already (by camp, :func:`camp_layout`) is drawn as it is:
+    the few steps a large graph gets would only stir its camps into one ball.
     """
     large = n_nodes > LARGE
+    physics = not (large and laid_out)
     return {
         "autoResize": True,
         "layout": {"randomSeed": 7, "improvedLayout": n_nodes <= 150},
         "physics": {
-            "enabled": True,
+            "enabled": physics,
             "solver": "forceAtlas2Based",
             "forceAtlas2Based": {
                 "gravitationalConstant": -80 if not large else -40,
@@ -249,7 +485,7 @@ def _vis_options(n_nodes: int, n_edges: int) -> dict[str, Any]:
             },
             "minVelocity": 1.0,
             "stabilization": {
-                "enabled": True,
+                "enabled": physics,
                 "iterations": _iterations(n_nodes, n_edges),
                 "updateInterval": 25,
                 "fit": True,
@@ -299,21 +535,24 @@ def _document(doc_id: str, documents: dict[str, Document]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- hover texts
 
 
-def _node_tooltip(data: dict[str, Any]) -> str:
+def _node_tooltip(data: dict[str, Any], camp: dict[str, Any] | None) -> str:
     """Plain text: vis-network shows it with ``innerText``."""
     lines = [f"{data['label']} ({data['kind']})"]
     names = [name for name in data["alt_labels"] if name != data["label"]]
     if names:
         lines.extend(_wrap("Also: " + ", ".join(names)))
+    if camp:
+        lines.extend(_wrap(f"Camp: {camp['label']}"))
     count = len(data["documents"])
-    lines.append(f"In {count} document{'s' if count != 1 else ''}. Click for the profile.")
+    lines.append(f"In {count} document{'s' if count != 1 else ''}. Click for the profile and its neighbours.")
     return "\n".join(lines)
 
 
-def _edge_tooltip(g: nx.MultiDiGraph, source: str, target: str, data: dict[str, Any]) -> str:
+def _edge_tooltip(g: nx.MultiDiGraph, source: str, target: str, relation: str, evidence: list[dict[str, Any]]) -> str:
     """Plain text: the relation and its first pieces of evidence."""
-    evidence = data["evidence"]
-    lines = [f"{g.nodes[source]['label']} {data['relation']} {g.nodes[target]['label']}"]
+    lines = [f"{g.nodes[source]['label']} {relation} {g.nodes[target]['label']}"]
+    if any(item["contested"] for item in evidence):
+        lines.append("Contested: the sources disagree.")
     for item in evidence[:TOOLTIP_ITEMS]:
         lines.append("")
         lines.extend(_wrap(f"\u201c{item['sentence']}\u201d"))
@@ -358,9 +597,18 @@ def _relation_legend(relation: RelationType, g: nx.MultiDiGraph) -> dict[str, An
         "name": RELATIONS[relation].label,
         "color": style["color"],
         "arrow": style["arrow"],
-        "svg": Markup(_edge_svg(style["color"], style["arrow"], style["dashes"])),
+        "svg": Markup(_edge_svg(style["color"], style["arrow"], "4 3" if style["dashes"] else "")),
         "count": sum(1 for _, _, r in g.edges(data="relation") if r == relation.value),
     }
+
+
+def _camp_legend(camp: dict[str, Any]) -> dict[str, Any]:
+    return {**camp, "svg": Markup(_halo_svg(camp["color"]))}
+
+
+def _mode_legend(mode: Mode, statements: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"value": mode.value, "name": MODES[mode].phrase,
+            "count": sum(1 for ev in statements if ev["mode"] == mode.value)}
 
 
 def _polygon(points: int, outer: float, inner: float | None = None, turn: float = -90.0) -> str:
@@ -391,15 +639,25 @@ def _shape_svg(shape: str, color: str, border: str) -> str:
     )
 
 
-def _edge_svg(color: str, arrow: str, dashes: bool) -> str:
-    dash = ' stroke-dasharray="4 3"' if dashes else ""
+def _halo_svg(color: str) -> str:
+    return (
+        f'<svg class="kg-swatch" viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">'
+        f'<circle cx="10" cy="10" r="8.5" fill="{color}" fill-opacity="0.4"/>'
+        f'<circle cx="10" cy="10" r="4.5" fill="#ffffff" stroke="#777777" stroke-width="1"/></svg>'
+    )
+
+
+def _edge_svg(color: str, arrow: str, dashes: str = "", glow: str = "") -> str:
+    """A line with its tip: ``dashes`` an SVG dash array, ``glow`` the colour of a halo under it."""
+    dash = f' stroke-dasharray="{dashes}"' if dashes else ""
+    under = f'<line x1="1" y1="9" x2="31" y2="9" stroke="{glow}" stroke-width="9" stroke-opacity="0.55"/>' if glow else ""
     tip = (
         f'<line x1="29" y1="4" x2="29" y2="14" stroke="{color}" stroke-width="2.5"/>'
         if arrow == "bar"
         else f'<polygon points="22,4 31,9 22,14" fill="{color}"/>'
     )
     return (
-        f'<svg class="kg-swatch kg-swatch-edge" viewBox="0 0 32 18" width="32" height="18" aria-hidden="true">'
+        f'<svg class="kg-swatch kg-swatch-edge" viewBox="0 0 32 18" width="32" height="18" aria-hidden="true">{under}'
         f'<line x1="1" y1="9" x2="{28 if arrow == "bar" else 23}" y2="9" stroke="{color}" stroke-width="2.5"{dash}/>'
         f"{tip}</svg>"
     )

@@ -1,10 +1,10 @@
-"""Shared fixtures: the spaCy pipeline, loaded once per test session, and a small graph made by hand."""
+"""Shared fixtures: the spaCy pipeline, loaded once per test session, and small graphs made by hand."""
 from __future__ import annotations
 
 import pytest
 
 from kg.extract import Extractor
-from kg.model import Assertion, Document, Entity, EntityKind, Evidence, KnowledgeGraph, Mention, Mode, RelationType
+from kg.model import Assertion, Camp, Document, Entity, EntityKind, Evidence, KnowledgeGraph, Mention, Mode, RelationType
 from kg.nlp import load_pipeline, parse_text
 from kg.resolve import resolve
 
@@ -97,3 +97,65 @@ def small_kg() -> KnowledgeGraph:
         Assertion("ypg", RelationType.OPPOSES, "smith", Evidence("d1", "The units oppose Smith.", 76, 99)),
     ]
     return KnowledgeGraph(documents=documents, entities=entities, assertions=assertions)
+
+
+@pytest.fixture
+def camps_kg() -> KnowledgeGraph:
+    """A graph made by hand with what the viewer shows besides relations, new for each test.
+
+    Two camps (one named with markup): turkey with the opposition, syria with russia and iran;
+    the un and the talks are in none. Statements dated in the text to a month (russia backs
+    syria in 2018-09), a year, a day, or by their article, and one undated (d4 has no date).
+    turkey backs hts (d1, reported) and turkey opposes hts (d3) are both contested. Modes:
+    fact, reported speech, future. Outlets: Wire One (d1, d2), Daily Two (d3), none (d4).
+    """
+    documents = [
+        Document("d1", "...", "in/1.txt", title="Idlib talks", date="2020-01-15", url="https://example.org/1",
+                 source="Wire One", date_precision="day"),
+        Document("d2", "...", "in/2.txt", title="Damascus offensive", date="2020-02-10", url="https://example.org/2",
+                 source="Wire One", date_precision="day"),
+        Document("d3", "...", "in/3.txt", title="Ankara answers", date="2020-02-12", url="https://example.org/3",
+                 source="Daily Two", date_precision="day"),
+        Document("d4", "...", "in/4.txt", title="Undated wire"),
+    ]
+    entities = {
+        e.entity_id: e
+        for e in [
+            Entity("turkey", EntityKind.COUNTRY, "Turkey", {"Ankara"}, {"d1", "d2", "d3"}),
+            Entity("opposition", EntityKind.ARMED_GROUP, "Syrian opposition", set(), {"d2"}),
+            Entity("syria", EntityKind.COUNTRY, "Syria", {"Damascus"}, {"d1", "d2"}),
+            Entity("russia", EntityKind.COUNTRY, "Russia", set(), {"d1", "d4"}),
+            Entity("iran", EntityKind.COUNTRY, "Iran", set(), {"d1"}),
+            Entity("hts", EntityKind.ARMED_GROUP, "HTS", set(), {"d1", "d3"}),
+            Entity("un", EntityKind.ORGANIZATION, "United Nations", set(), {"d4"}),
+            Entity("erdogan", EntityKind.PERSON, "Erdogan", set(), {"d1"}),
+            Entity("talks", EntityKind.EVENT, "Idlib talks", set(), {"d1"}),
+        ]
+    }
+    erdogan = Mention("d1", 0, 7, "Erdogan", EntityKind.PERSON, "erdogan", name="Erdogan")
+
+    def said(doc_id, sentence, mode=Mode.FACT, date=None, precision=None, speaker=None):
+        return Evidence(doc_id, sentence, 0, len(sentence), mode, speaker, date, precision)
+
+    assertions = [
+        Assertion("russia", RelationType.BACKS, "syria",
+                  said("d1", "Russia has backed Syria since September 2018.", date="2018-09", precision="month")),
+        Assertion("iran", RelationType.BACKS, "syria", said("d1", "Iran backs Syria.", date="2020-01-15", precision="day")),
+        Assertion("turkey", RelationType.BACKS, "opposition",
+                  said("d2", "Turkey backs the Syrian opposition.", date="2020-02-10", precision="day")),
+        Assertion("turkey", RelationType.OPPOSES, "syria",
+                  said("d2", "Turkey will strike Syria.", Mode.FUTURE, date="2020-02-10", precision="day")),
+        Assertion("turkey", RelationType.BACKS, "hts",
+                  said("d1", "Turkey arms HTS, Erdogan said.", Mode.REPORTED, "2020-01-15", "day", erdogan),
+                  speaker_id="erdogan", contested=True),
+        Assertion("turkey", RelationType.OPPOSES, "hts",
+                  said("d3", "Turkey has fought HTS all year.", date="2020", precision="year"), contested=True),
+        Assertion("russia", RelationType.OPPOSES, "un", said("d4", "Russia opposes the United Nations.")),
+        Assertion("erdogan", RelationType.ATTENDED, "talks",
+                  said("d1", "Erdogan attended the talks.", date="2020-01-15", precision="day")),
+    ]
+    camps = [
+        Camp("camp-syria", "Syria, Russia <i>&</i> Iran", ("syria", "russia", "iran"), 0),
+        Camp("camp-turkey", "Turkey", ("turkey", "opposition"), 1),
+    ]
+    return KnowledgeGraph(documents=documents, entities=entities, assertions=assertions, camps=camps)

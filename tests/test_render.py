@@ -4,23 +4,42 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from kg import render
 from kg.model import (
     Assertion,
+    Camp,
     Document,
     Entity,
     EntityKind,
     Evidence,
     KnowledgeGraph,
+    Mode,
     RelationType,
 )
-from kg.render import EDGE_STYLES, KIND_NAMES, MODE_TEXT, NODE_STYLES, html_page, json_for_script, render_html
+from kg.render import (
+    CAMP_COLORS,
+    CONTESTED,
+    DENIED_DASHES,
+    EDGE_STYLES,
+    KIND_NAMES,
+    MODE_TEXT,
+    NODE_STYLES,
+    OTHER_CAMP_COLOR,
+    camp_layout,
+    date_span,
+    html_page,
+    json_for_script,
+    render_html,
+)
+from kg.schema import MODES
 
 # In small_kg (tests/conftest.py): smith's name, the sentence of d2 where turkey opposes hts, d2's title.
 NASTY_NAME = "<script>alert(1)</script> Smith"
@@ -235,7 +254,11 @@ def test_legend_lists_every_kind_and_relation_with_counts_and_filters(page):
 
     assert [a["data-kind"] for a in boxes if "data-kind" in a] == [kind.value for kind in EntityKind]
     assert [a["data-relation"] for a in boxes if "data-relation" in a] == [r.value for r in RelationType]
-    assert all("checked" in a for a in boxes)
+    filters = [a for a in boxes if {"data-kind", "data-relation", "data-mode", "data-camp"} & set(a)]
+    assert all("checked" in a for a in filters)  # everything shown at first
+    options = {a["id"]: a for a in boxes if "id" in a}
+    assert "checked" not in options["kg-contested"]
+    assert "kg-undated" not in options  # every statement of small_kg has a date
     legend = page.split('<section id="kg-legend"', 1)[1].split("</section>", 1)[0]
     for kind, name in KIND_NAMES.items():
         assert f'<span class="kg-name">{name}</span><span class="kg-count">1</span>' in legend
@@ -370,3 +393,207 @@ def test_title_names_the_corpus_and_counts_read_well():
     assert "1 relation from 1 article<" in page
     assert "1 relations" not in page and "1 articles" not in page
     assert "<title>Knowledge graph, " in html_page(one)  # no corpus given
+
+
+# --------------------------------------------------------------------------- camps, time, modes, sources, contested (camps_kg)
+
+
+def triples(page: str) -> dict[tuple[str, str, str], dict]:
+    return {(e["from"], e["relation"], e["to"]): e for e in data(page)["edges"]}
+
+
+def test_camps_are_listed_most_members_first_with_a_colour_each(camps_kg):
+    page = html_page(camps_kg)
+    camps = data(page)["camps"]
+    nodes = {n["id"]: n for n in data(page)["nodes"]}
+
+    assert [(c["id"], c["members"], c["size"], c["frustration"], c["color"]) for c in camps] == [
+        ("camp-syria", ["syria", "russia", "iran"], 3, 0, CAMP_COLORS[0]),
+        ("camp-turkey", ["turkey", "opposition"], 2, 1, CAMP_COLORS[1]),
+    ]
+    assert camps[0]["label"] == "Syria, Russia <i>&</i> Iran"  # as written: the page shows it as text
+    assert {n: node["camp"] for n, node in nodes.items() if node["camp"]} == {
+        "syria": "camp-syria", "russia": "camp-syria", "iran": "camp-syria", "turkey": "camp-turkey",
+        "opposition": "camp-turkey"}
+    assert nodes["un"]["camp"] is None and nodes["talks"]["camp"] is None
+    assert "Camp: Syria, Russia <i>&</i> Iran" in nodes["russia"]["title"]
+
+
+def test_camp_legend_lists_each_camp_and_the_rest_with_counts(camps_kg):
+    page = html_page(camps_kg)
+    boxes = [a for tag, a in Elements(page).elements if tag == "input" and "data-camp" in a]
+    legend = page.split('<section id="kg-legend"', 1)[1].split("</section>", 1)[0]
+
+    assert [a["data-camp"] for a in boxes] == ["camp-syria", "camp-turkey", ""]
+    assert '<span class="kg-name">Syria, Russia &lt;i&gt;&amp;&lt;/i&gt; Iran</span><span class="kg-count">3</span>' in legend
+    assert '<span class="kg-name">Turkey</span><span class="kg-count">2</span>' in legend
+    assert '<span class="kg-name">in no camp</span><span class="kg-count">4</span>' in legend  # un, hts, erdogan, talks
+    assert f'fill="{CAMP_COLORS[0]}"' in legend and f'fill="{CAMP_COLORS[1]}"' in legend
+
+
+def test_a_graph_without_camps_has_no_camp_legend_and_no_set_positions(page):
+    assert data(page)["camps"] == []
+    assert not [a for tag, a in Elements(page).elements if "data-camp" in a]
+    assert not any("x" in n or "y" in n for n in data(page)["nodes"])
+    assert data(page)["options"]["physics"]["enabled"] is True
+
+
+def test_camps_past_the_palette_share_one_grey(camps_kg):
+    kg = camps_kg
+    kg.entities.update({f"p{i}": Entity(f"p{i}", EntityKind.PERSON, f"P{i}") for i in range(len(CAMP_COLORS) + 2)})
+    kg.camps += [Camp(f"small-{i}", f"P{i}", (f"p{i}",), 0) for i in range(len(CAMP_COLORS) + 2)]
+    camps = data(html_page(kg))["camps"]
+
+    assert [c["color"] for c in camps] == list(CAMP_COLORS) + [OTHER_CAMP_COLOR] * 4
+    assert [c["named"] for c in camps] == [True] * len(CAMP_COLORS) + [False] * 4
+
+
+def test_a_camp_starts_on_a_disc_of_its_own(camps_kg):
+    nodes = {n["id"]: n for n in data(html_page(camps_kg))["nodes"]}
+    where = {n: (node["x"], node["y"]) for n, node in nodes.items()}
+
+    assert set(where) == set(camps_kg.entities)
+    assert where["syria"] == (0.0, 0.0)  # the most central member of the largest camp, in the middle
+    for a, b in [("russia", "iran"), ("turkey", "opposition")]:
+        for other in ("syria", "russia", "iran", "turkey", "opposition"):
+            if other not in (a, b) and nodes[other]["camp"] != nodes[a]["camp"]:
+                assert math.dist(where[a], where[b]) < math.dist(where[a], where[other])
+    # a small graph is still laid out by physics, from these positions
+    assert data(html_page(camps_kg))["options"]["physics"]["enabled"] is True
+
+
+def test_camp_layout_places_every_node_near_its_camp():
+    g = nx.MultiDiGraph([("a1", "a2"), ("a1", "a3"), ("b1", "b2"), ("e", "a1"), ("e", "a2"), ("e", "b1"), ("x", "y")])
+    g.add_node("lonely")
+    pos = camp_layout(g, [["a1", "a2", "a3"], ["b1", "b2"], ["nowhere"]])
+
+    assert set(pos) == set(g)
+    centre = {camp: tuple(sum(pos[m][k] for m in members) / len(members) for k in (0, 1))
+              for camp, members in {"a": ["a1", "a2", "a3"], "b": ["b1", "b2"]}.items()}
+    assert math.dist(pos["e"], centre["a"]) < math.dist(pos["e"], centre["b"])  # two of its three neighbours are in a
+    for node in ("x", "y", "lonely"):  # no neighbour in a camp: a group of their own, away from both
+        assert min(math.dist(pos[node], c) for c in centre.values()) > math.dist(pos["a1"], pos["a3"])
+    assert len(set(pos.values())) == len(pos)  # no two on the same spot
+    assert camp_layout(g, [["a1", "a2", "a3"], ["b1", "b2"]]) == camp_layout(g.copy(), [["a1", "a2", "a3"], ["b1", "b2"]])
+
+
+def test_a_large_graph_with_camps_is_drawn_as_laid_out(camps_kg):
+    kg = camps_kg
+    extra = {f"p{i}": Entity(f"p{i}", EntityKind.PERSON, f"P{i}") for i in range(render.LARGE)}
+    kg.entities.update(extra)
+    kg.camps[1] = Camp("camp-turkey", "Turkey", ("turkey", "opposition", *extra), 1)
+    options = data(html_page(kg))["options"]
+
+    assert options["physics"]["enabled"] is False and options["physics"]["stabilization"]["enabled"] is False
+    assert all("x" in n for n in data(html_page(kg))["nodes"])
+
+
+def test_statements_carry_their_own_date_and_its_span(camps_kg):
+    edges = triples(html_page(camps_kg))
+
+    ((russia,), (un,), (opposes,)) = (edges[t]["evidence"] for t in [
+        ("russia", "backs", "syria"), ("russia", "opposes", "un"), ("turkey", "opposes", "hts")])
+    assert (russia["date"], russia["when"]) == ("2018-09", ["2018-09-01", "2018-09-30"])  # the sentence's, not d1's
+    assert (opposes["date"], opposes["when"]) == ("2020", ["2020-01-01", "2020-12-31"])
+    assert (un["date"], un["when"]) == (None, None)  # d4 has no date
+    payload = data(html_page(camps_kg))
+    assert payload["days"] == ["2018-09-01", "2020-01-01", "2020-01-15", "2020-02-10"]
+    assert "\u2014 Idlib talks, 2018-09 [" in edges["russia", "backs", "syria"]["title"]  # the hover text too
+
+
+def test_a_statement_without_its_own_date_takes_its_article_s(small_kg):
+    edges = triples(html_page(small_kg))
+    (backs,) = edges["smith", "backs", "turkey"]["evidence"]
+
+    assert (backs["date"], backs["when"]) == ("2020-02-11", ["2020-02-11", "2020-02-11"])
+
+
+@pytest.mark.parametrize("text, span", [
+    ("2020-02", ("2020-02-01", "2020-02-29")),  # a leap year
+    ("2019-02", ("2019-02-01", "2019-02-28")),
+    ("2020-12-31", ("2020-12-31", "2020-12-31")),
+    ("2020-13", None), ("2020-1-5", None), ("20201", None), ("", None), ("2020-02-10T10:00", None),
+])
+def test_date_span(text, span):
+    assert date_span(text) == span
+
+
+def test_time_filter_spans_the_dates_present_and_counts_the_undated(camps_kg):
+    page = html_page(camps_kg)
+    inputs = {a["id"]: a for tag, a in Elements(page).elements if tag == "input" and "id" in a}
+
+    assert (inputs["kg-from"]["type"], inputs["kg-from"]["min"], inputs["kg-from"]["max"]) == ("date", "2018-09-01", "2020-12-31")
+    assert (inputs["kg-to"]["min"], inputs["kg-to"]["max"]) == ("2018-09-01", "2020-12-31")
+    assert inputs["kg-time"]["type"] == "range"
+    assert re.search(r'with a date set, keep the undated</span><span class="kg-count">1<', page)
+
+
+def test_no_dated_statement_no_time_filter():
+    kg = KnowledgeGraph(
+        entities={"a": Entity("a", EntityKind.PERSON, "A"), "b": Entity("b", EntityKind.PERSON, "B")},
+        assertions=[Assertion("a", RelationType.BACKS, "b", Evidence("d", "A backs B.", 0, 9))],
+    )
+    page = html_page(kg)
+
+    assert 'id="kg-from"' not in page and "No statement is dated." in page
+    assert data(page)["days"] == []
+
+
+def test_mode_filter_lists_every_mode_of_the_schema_with_counts(camps_kg):
+    page = html_page(camps_kg)
+    boxes = [a for tag, a in Elements(page).elements if tag == "input" and "data-mode" in a]
+    legend = page.split('<section id="kg-legend"', 1)[1].split("</section>", 1)[0]
+
+    assert [a["data-mode"] for a in boxes] == [mode.value for mode in MODES]  # a new mode appears by itself
+    counts = {Mode.FACT: 6, Mode.REPORTED: 1, Mode.FUTURE: 1}
+    for mode, statement in MODES.items():
+        count = counts.get(mode, 0)
+        assert f'<span class="kg-name">{statement.phrase}</span><span class="kg-count">{count}</span>' in legend
+
+
+def test_sources_are_the_outlets_of_the_articles_shown(camps_kg):
+    assert data(html_page(camps_kg))["sources"] == ["Daily Two", "Wire One"]
+
+
+def test_contested_edges_are_marked_and_their_statements_flagged(camps_kg):
+    page = html_page(camps_kg)
+    edges = triples(page)
+
+    marked = {t for t, e in edges.items() if e["contested"]}
+    assert marked == {("turkey", "backs", "hts"), ("turkey", "opposes", "hts")}
+    for t, edge in edges.items():
+        if t in marked:
+            assert edge["shadow"] == {"enabled": True, "color": CONTESTED["color"], "size": CONTESTED["size"], "x": 0, "y": 0}
+            assert all(ev["contested"] for ev in edge["evidence"])
+            assert "Contested: the sources disagree." in edge["title"]
+        else:
+            assert "shadow" not in edge and not any(ev["contested"] for ev in edge["evidence"])
+    assert re.search(r'only the contested</span><span class="kg-count">2<', page)
+    (reported,) = edges["turkey", "backs", "hts"]["evidence"]
+    assert (reported["mode"], reported["speaker"], reported["date"]) == ("ReportedSpeech", "Erdogan", "2020-01-15")
+
+
+def test_contested_when_any_assertion_of_a_statement_is(camps_kg):
+    kg = camps_kg
+    first = kg.assertions[0]
+    kg.assertions.append(Assertion(first.subject_id, first.relation, first.object_id, first.evidence, contested=True))
+    (row,) = triples(html_page(kg))["russia", "backs", "syria"]["evidence"]  # the same statement twice: one row
+
+    assert row["contested"] is True
+
+
+def test_an_edge_only_denied_is_dotted(camps_kg, monkeypatch):
+    """Denial modes are read generically (Mode.DENIED where the schema has it); here a mode stands in for one."""
+    denial = getattr(Mode, "DENIED", Mode.FUTURE)
+    monkeypatch.setattr(render, "DENIAL_MODES", frozenset({denial}))
+    kg = camps_kg
+    kg.assertions.append(Assertion("iran", RelationType.BACKS, "hts", Evidence("d3", "Iran denied arming HTS.", 0, 23, denial),
+                                   speaker_id="iran"))
+    page = html_page(kg)
+    edges = triples(page)
+
+    assert data(page)["denials"] == [denial.value]
+    assert edges["iran", "backs", "hts"]["dashes"] == DENIED_DASHES
+    assert edges["iran", "backs", "syria"]["dashes"] is False
+    (row,) = edges["iran", "backs", "hts"]["evidence"]
+    assert row["speaker"] == "Iran"

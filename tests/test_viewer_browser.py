@@ -43,8 +43,9 @@ from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
 from kg.build import build  # noqa: E402
 from kg.graph import to_networkx  # noqa: E402
-from kg.model import KnowledgeGraph, RelationType  # noqa: E402
-from kg.render import EDGE_STYLES, KIND_NAMES, MODE_TEXT, render_html  # noqa: E402
+from kg import render  # noqa: E402
+from kg.model import Assertion, Camp, Entity, EntityKind, Evidence, KnowledgeGraph, Mode, RelationType  # noqa: E402
+from kg.render import CAMP_COLORS, EDGE_STYLES, KIND_NAMES, MODE_TEXT, render_html  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 INPUT = ROOT / "input"
@@ -92,6 +93,17 @@ JS_EDGE_POINT = """id => {
   }
   return first;
 }"""
+# The colour seen at page coordinates [x, y], as [r, g, b]: the canvas is transparent where
+# nothing is drawn, over the white of the page.
+JS_PIXEL = """([x, y]) => {
+  const canvas = document.querySelector('#mynetwork canvas');
+  const box = canvas.getBoundingClientRect();
+  const ratio = canvas.width / box.width;
+  const d = canvas.getContext('2d').getImageData(Math.round((x - box.left) * ratio), Math.round((y - box.top) * ratio), 1, 1).data;
+  return [0, 1, 2].map(i => Math.round(d[i] * d[3] / 255 + 255 * (1 - d[3] / 255)));
+}"""
+# Resolves once the page has drawn the next frame (a focus draws on the next frame).
+JS_NEXT_FRAME = "new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
 # Collected before any script of the page runs: Content-Security-Policy violations.
 INIT_SCRIPT = """
 window.__csp = [];
@@ -146,6 +158,10 @@ class Viewer:
 
     def details(self) -> str:
         return self.page.inner_text("#kg-details")
+
+    def lines(self, selector: str = "#kg-details") -> list[str]:
+        """The lines of text of an element, without the blank ones its paragraphs leave."""
+        return [line for line in self.page.inner_text(selector).splitlines() if line.strip()]
 
     def assert_clean(self) -> None:
         assert self.outside == []
@@ -472,4 +488,262 @@ def test_an_empty_graph_opens(viewer, tmp_path):
 
     assert viewer.js("network.body.data.nodes.length") == 0
     assert "0 nodes" in viewer.page.inner_text("#kg-status")
+    viewer.assert_clean()
+
+
+# --------------------------------------------------------------------------- camps, time, statements, contested (camps_kg)
+
+
+def shown_edges(viewer: Viewer) -> set[tuple[str, str, str]]:
+    return {tuple(e) for e in viewer.js("network.body.data.edges.get().map(e => [e.from, e.relation, e.to])")}
+
+
+ALL_EDGES = {
+    ("russia", "backs", "syria"), ("iran", "backs", "syria"), ("turkey", "backs", "opposition"),
+    ("turkey", "opposes", "syria"), ("turkey", "backs", "hts"), ("turkey", "opposes", "hts"),
+    ("russia", "opposes", "un"), ("erdogan", "attended", "talks"),
+}
+
+
+@pytest.fixture
+def camps_page(camps_kg, tmp_path) -> Path:
+    path = tmp_path / "graph.html"
+    render_html(camps_kg, path)
+    return path
+
+
+def blend(colour: str, alpha: float) -> list[int]:
+    """``colour`` (#rrggbb) painted at ``alpha`` over white."""
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return [round(alpha * c + (1 - alpha) * 255) for c in rgb]
+
+
+def halo_pixels(viewer: Viewer, node: str) -> list[list[int]]:
+    """The canvas around ``node``, inside its halo's reach, at eight angles."""
+    point = viewer.js(JS_NODE_POINT, node)
+    reach = viewer.js("id => (network.body.nodes[id].options.size + 3.5) * network.getScale()", node)
+    return [viewer.js(JS_PIXEL, [point["x"] + reach * dx, point["y"] + reach * dy])
+            for dx, dy in [(1, 0), (-1, 0), (0, 1), (0, -1), (0.7, 0.7), (-0.7, 0.7), (0.7, -0.7), (-0.7, -0.7)]]
+
+
+def near(pixel: list[int], colour: list[int], tolerance: int = 12) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel, colour))
+
+
+def test_bar_camp_legend_date_filter_and_contested_panel_offline(viewer, camps_page, tmp_path):
+    """The issue's bar: network cut, the camp legend, a date filter that changes the edges drawn, the
+    contested panel with both sentences; no outside request, no page error."""
+    viewer.open(camps_page)
+
+    # the camp legend: each camp with its colour and the members shown
+    legend = viewer.page.locator("#kg-legend label.kg-camp")
+    assert legend.count() == 3
+    assert [legend.nth(i).locator(".kg-name").inner_text() for i in range(3)] == [
+        "Syria, Russia <i>&</i> Iran", "Turkey", "in no camp"]
+    assert [legend.nth(i).locator(".kg-count").inner_text() for i in range(3)] == ["3", "2", "4"]
+    assert all(legend.nth(i).locator("svg").is_visible() for i in range(3))
+    assert viewer.js("document.querySelectorAll('#kg-legend i').length") == 0  # the markup in a name stays text
+    # and the halo in the camp's colour around its members, on the canvas
+    for node, colour in [("russia", CAMP_COLORS[0]), ("opposition", CAMP_COLORS[1])]:
+        assert any(near(p, blend(colour, 0.38)) for p in halo_pixels(viewer, node)), node
+    assert not any(near(p, blend(CAMP_COLORS[0], 0.38)) or near(p, blend(CAMP_COLORS[1], 0.38))
+                   for p in halo_pixels(viewer, "un"))
+
+    # a date filter changes the edges drawn
+    assert shown_edges(viewer) == ALL_EDGES
+    viewer.page.fill("#kg-to", "2019-12-31")
+    assert shown_edges(viewer) == {("russia", "backs", "syria")}  # dated 2018-09 by its sentence
+    assert sorted(viewer.js("network.body.data.nodes.getIds()")) == ["russia", "syria"]
+    assert viewer.js("Object.keys(network.body.edges).length") == 1  # gone from the canvas too
+    assert viewer.page.inner_text("#kg-status") == "Showing 2 of 9 nodes and 1 of 8 relations"
+    viewer.page.fill("#kg-to", "")
+    assert shown_edges(viewer) == ALL_EDGES
+
+    # the contested panel, reached with the mouse: both sentences, both sides
+    point = viewer.js(JS_EDGE_POINT, edge_id(viewer, "turkey", "backs", "hts"))
+    assert point["hit"]
+    viewer.page.mouse.click(point["x"], point["y"])
+    assert viewer.lines()[:3] == ["Relation", "Turkey backs HTS", "Contested: the sources disagree."]
+    assert viewer.lines("#kg-details .kg-side-so") == [
+        "SAYS SO (1)", "Turkey arms HTS, Erdogan said.", "Idlib talks \u2014 Wire One, 2020-01-15",
+        f"{MODE_TEXT['ReportedSpeech']}, according to Erdogan contested"]
+    assert viewer.lines("#kg-details .kg-side-otherwise") == [
+        "SAYS OTHERWISE (1)", "Turkey opposes HTS", "Turkey has fought HTS all year.",
+        "Ankara answers \u2014 Daily Two, 2020 (article of 2020-02-12)", f"{MODE_TEXT['Fact']} contested"]
+    # the contested edges carry their mark on the canvas: a halo of their own
+    assert viewer.js("id => network.body.edges[id].options.shadow.enabled", edge_id(viewer, "turkey", "opposes", "hts"))
+    assert viewer.js("id => network.body.edges[id].options.shadow.enabled", edge_id(viewer, "russia", "backs", "syria")) is False
+    viewer.assert_clean()
+
+
+def test_date_filter_from_to_slider_and_the_undated(viewer, camps_page):
+    viewer.open(camps_page)
+    positions = viewer.js("network.getPositions()")
+
+    viewer.page.fill("#kg-from", "2020-02-01")
+    assert shown_edges(viewer) == {("turkey", "backs", "opposition"), ("turkey", "opposes", "syria"),
+                                   ("turkey", "opposes", "hts")}  # the last dated 2020 as a whole
+    assert "Dated 2020-02-01 to 2020-12-31" in viewer.page.inner_text("#kg-time-text")
+    viewer.page.check("#kg-undated")  # the undated come back with a date set
+    assert ("russia", "opposes", "un") in shown_edges(viewer) and len(shown_edges(viewer)) == 4
+    viewer.page.uncheck("#kg-undated")
+    viewer.page.fill("#kg-from", "")
+
+    # the slider moves the end of the window over the days statements begin on
+    assert viewer.js("document.getElementById('kg-time').max") == "4"
+    for stop, expected in [(0, {("russia", "backs", "syria")}),
+                           (2, {("russia", "backs", "syria"), ("iran", "backs", "syria"), ("turkey", "backs", "hts"),
+                                ("turkey", "opposes", "hts"), ("erdogan", "attended", "talks")}),
+                           (4, ALL_EDGES)]:
+        viewer.page.locator("#kg-time").fill(str(stop))
+        assert shown_edges(viewer) == expected, stop
+    assert viewer.page.input_value("#kg-to") == ""  # the right end: no end at all
+    assert viewer.js("network.getPositions()") == positions  # everything back where it was
+    viewer.assert_clean()
+
+
+def test_mode_source_and_contested_filters(viewer, camps_page):
+    viewer.open(camps_page)
+
+    viewer.page.uncheck("#kg-legend input[data-mode=ReportedSpeech]")
+    assert shown_edges(viewer) == ALL_EDGES - {("turkey", "backs", "hts")}
+    viewer.page.uncheck("#kg-legend input[data-mode=Fact]")
+    assert shown_edges(viewer) == {("turkey", "opposes", "syria")}  # the one in the future tense
+    viewer.page.check("#kg-legend input[data-mode=ReportedSpeech]")
+    viewer.page.check("#kg-legend input[data-mode=Fact]")
+
+    viewer.page.fill("#kg-source", "daily two")  # an outlet, in any case
+    assert shown_edges(viewer) == {("turkey", "opposes", "hts")}
+    viewer.page.fill("#kg-source", "IDLIB")  # a title
+    assert shown_edges(viewer) == {("russia", "backs", "syria"), ("iran", "backs", "syria"), ("turkey", "backs", "hts"),
+                                   ("erdogan", "attended", "talks")}
+    assert viewer.js("[...document.querySelectorAll('#kg-sources option')].map(o => o.value)") == ["Daily Two", "Wire One"]
+    viewer.page.fill("#kg-source", "")
+
+    viewer.page.check("#kg-contested")
+    assert shown_edges(viewer) == {("turkey", "backs", "hts"), ("turkey", "opposes", "hts")}
+    # the evidence on show greys what the filters leave out
+    viewer.page.fill("#kg-to", "2020-01-31")
+    viewer.js("id => kgViewer.showEdge(id)", edge_id(viewer, "turkey", "backs", "hts"))
+    assert viewer.js("document.querySelectorAll('#kg-details .kg-evidence.kg-out').length") == 0
+    viewer.page.fill("#kg-to", "2018-12-31")
+    assert shown_edges(viewer) == set()
+    assert viewer.js("document.querySelectorAll('#kg-details .kg-evidence.kg-out').length") == 2
+    viewer.page.uncheck("#kg-contested")
+    viewer.page.fill("#kg-to", "")
+
+    # camps hide and show their members
+    viewer.page.uncheck("#kg-legend input[data-camp=camp-turkey]")
+    assert "turkey" not in viewer.js("network.body.data.nodes.getIds()")
+    assert not any("turkey" in (a, b) for a, _, b in shown_edges(viewer))
+    viewer.page.uncheck("#kg-legend input[data-camp='']")
+    assert sorted(viewer.js("network.body.data.nodes.getIds()")) == ["iran", "russia", "syria"]
+    viewer.page.check("#kg-legend input[data-camp=camp-turkey]")
+    viewer.page.check("#kg-legend input[data-camp='']")
+    assert shown_edges(viewer) == ALL_EDGES
+    viewer.assert_clean()
+
+
+def test_a_click_on_a_node_fades_all_but_its_neighbourhood_and_show_all_brings_it_back(viewer, camps_page):
+    viewer.open(camps_page)
+    centre = lambda node: viewer.js(JS_PIXEL, [viewer.js(JS_NODE_POINT, node)["x"], viewer.js(JS_NODE_POINT, node)["y"]])  # noqa: E731
+    far, neighbour = centre("un"), centre("iran")
+    assert not viewer.page.is_visible("#kg-focus")
+
+    point = viewer.js(JS_NODE_POINT, "syria")
+    assert point["hit"]
+    viewer.page.mouse.click(point["x"], point["y"])
+    viewer.js(JS_NEXT_FRAME)
+    assert viewer.page.is_visible("#kg-focus")
+    assert viewer.page.inner_text("#kg-focus-text") == "Around Syria: 3 neighbours"  # russia, iran, turkey
+    assert viewer.js("document.body.dataset.focus") == "syria"
+    assert viewer.lines()[:3] == ["Country", "Syria", "In the camp Syria, Russia <i>&</i> Iran"]
+    faded = centre("un")  # two steps away: under the veil
+    assert sum(faded) > sum(far) + 150 and min(faded) > 200
+    assert near(centre("iran"), neighbour)  # a neighbour as it was
+    assert len(viewer.js("network.body.data.nodes.getIds()")) == 9  # faded, not hidden
+
+    viewer.page.select_option("#kg-hops", "2")
+    viewer.js(JS_NEXT_FRAME)
+    assert viewer.page.inner_text("#kg-focus-text") == "Around Syria: 6 neighbours"  # and un, opposition, hts
+    assert near(centre("un"), far)
+
+    viewer.page.click("#kg-show-all")
+    viewer.js(JS_NEXT_FRAME)
+    assert not viewer.page.is_visible("#kg-focus")
+    assert near(centre("un"), far) and near(centre("iran"), neighbour)
+
+    viewer.js("kgViewer.setFocus('turkey')")  # the number of steps chosen stays
+    assert viewer.page.inner_text("#kg-focus-text") == "Around Turkey: 5 neighbours"
+    viewer.page.select_option("#kg-hops", "1")
+    assert viewer.page.inner_text("#kg-focus-text") == "Around Turkey: 3 neighbours"  # the opposition, syria, hts
+    viewer.page.keyboard.press("Escape")
+    assert not viewer.page.is_visible("#kg-focus")
+    viewer.assert_clean()
+
+
+def test_overview_and_camp_panel_list_camps_and_members(viewer, camps_page):
+    viewer.open(camps_page)
+
+    overview = viewer.details()
+    assert "CAMPS (2)" in overview and "Syria, Russia <i>&</i> Iran (3 members)" in overview
+    assert "CONTESTED (2)" in overview
+    viewer.page.click("#kg-details button:text('Turkey') >> nth=0")
+    assert viewer.js("document.getElementById('kg-details').dataset.showing") == "camp:camp-turkey"
+    assert viewer.lines() == [
+        "Camp", "Turkey", "1 relation goes against it: opposes inside it, or backs to another camp.",
+        "MEMBERS (2)", "Turkey", "Syrian opposition"]
+    viewer.page.click("#kg-details li button:text('Syrian opposition')")
+    assert viewer.lines()[:3] == ["Armed group", "Syrian opposition", "In the camp Turkey"]
+    assert viewer.js("network.getSelectedNodes()") == ["opposition"]
+    viewer.assert_clean()
+
+
+def test_a_denial_stands_on_the_other_side(viewer, camps_kg, tmp_path, monkeypatch):
+    """Denial modes are read generically (Mode.DENIED where the schema has it); here a mode stands in for one."""
+    denial = getattr(Mode, "DENIED", Mode.FUTURE)
+    monkeypatch.setattr(render, "DENIAL_MODES", frozenset({denial}))
+    kg = camps_kg
+    sentence = "Ankara denied arming HTS."
+    kg.assertions.append(Assertion("turkey", RelationType.BACKS, "hts", Evidence("d3", sentence, 30, 55, denial),
+                                   speaker_id="turkey", contested=True))
+    path = tmp_path / "graph.html"
+    render_html(kg, path)
+    viewer.open(path)
+
+    viewer.js("id => kgViewer.showEdge(id)", edge_id(viewer, "turkey", "backs", "hts"))
+    otherwise = viewer.lines("#kg-details .kg-side-otherwise")
+    assert otherwise[:5] == ["SAYS OTHERWISE (2)", "denies that Turkey backs HTS", sentence,
+                             "Ankara answers \u2014 Daily Two, 2020-02-12", f"{MODE_TEXT[denial.value]}, by Turkey contested"]
+    assert "Turkey has fought HTS all year." in otherwise
+    assert "Turkey arms HTS, Erdogan said." in viewer.page.inner_text("#kg-details .kg-side-so")
+    viewer.assert_clean()
+
+
+def test_a_large_graph_with_camps_opens_grouped(viewer, tmp_path):
+    """Past render.LARGE nodes, a graph with camps opens as its camps' discs, not as one ball."""
+    size = render.LARGE // 2 + 10
+    entities = {f"{side}{i}": Entity(f"{side}{i}", EntityKind.PERSON, f"{side.upper()} {i}") for side in "ab" for i in range(size)}
+    assertions = []
+    for i in range(size):  # each side backs itself in a ring, and opposes the other side
+        for side, other in ("ab", "ba"):
+            assertions.append(Assertion(f"{side}{i}", RelationType.BACKS, f"{side}{(i + 1) % size}", Evidence("d", "S.", 0, 2)))
+            assertions.append(Assertion(f"{side}{i}", RelationType.OPPOSES, f"{other}{(i * 7) % size}", Evidence("d", "S.", 0, 2)))
+    camps = [Camp(f"camp-{side}", side.upper(), tuple(f"{side}{i}" for i in range(size)), 0) for side in "ab"]
+    path = tmp_path / "graph.html"
+    render_html(KnowledgeGraph(entities=entities, assertions=assertions, camps=camps), path)
+    viewer.open(path)
+
+    assert viewer.js("network.physics.options.enabled") is False
+    positions = viewer.js("network.getPositions()")
+    centre = {side: [sum(positions[f"{side}{i}"][k] for i in range(size)) / size for k in "xy"] for side in "ab"}
+    for side in "ab":
+        for i in range(size):
+            p = positions[f"{side}{i}"]
+            nearest = min("ab", key=lambda s: (p["x"] - centre[s][0]) ** 2 + (p["y"] - centre[s][1]) ** 2)
+            assert nearest == side
+    point = viewer.js(JS_NODE_POINT, "a0")
+    viewer.page.mouse.click(point["x"], point["y"])
+    viewer.js(JS_NEXT_FRAME)
+    assert viewer.page.inner_text("#kg-focus-text") == "Around A 0: 3 neighbours"  # a1 and the last a, b0
     viewer.assert_clean()
