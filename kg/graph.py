@@ -179,14 +179,19 @@ def _merge_evidence(
             "date": doc.date if doc else None,
             "url": doc.url if doc else None,
             "mode": ev.mode.value,
-            "speaker": _speaker_label(assertion, kg),
+            "speaker": speaker_label(assertion, kg),
         }
         key = (ev.doc_id, ev.start, ev.end, ev.sentence, row["mode"], row["speaker"] or "")
         rows.setdefault(key, row)
     return [rows[key] for key in sorted(rows)]
 
 
-def _speaker_label(assertion: Assertion, kg: KnowledgeGraph) -> str | None:
+def speaker_label(assertion: Assertion, kg: KnowledgeGraph) -> str | None:
+    """Who says it: the speaker's node, else the words that name the speaker; None when no one is named.
+
+    >>> sorted({speaker_label(a, kg) for a in kg.assertions}, key=str)
+    ['Erdogan', None]
+    """
     if assertion.speaker_id is not None and assertion.speaker_id in kg.entities:
         return kg.entities[assertion.speaker_id].label
     speaker = assertion.evidence.speaker

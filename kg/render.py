@@ -46,8 +46,8 @@ from markupsafe import Markup
 from pyvis.network import Network
 
 from kg.atomic import write_atomic
-from kg.graph import importance, most_important, to_networkx
-from kg.model import Assertion, Document, EntityKind, KnowledgeGraph, Mode, RelationType
+from kg.graph import importance, most_important, speaker_label, to_networkx
+from kg.model import Document, EntityKind, KnowledgeGraph, Mode, RelationType
 from kg.schema import MODES, NODE_KINDS, RELATIONS
 
 # How each kind of node looks; ``shape`` is a vis-network shape, drawn as the same
@@ -310,7 +310,7 @@ def evidence_rows(kg: KnowledgeGraph) -> dict[tuple[str, str, str], list[dict[st
     for assertion in kg.assertions:
         ev = assertion.evidence
         doc = documents.get(ev.doc_id)
-        speaker = _speaker_label(assertion, kg)
+        speaker = speaker_label(assertion, kg)
         date = ev.date or (doc.date if doc else None)
         triple = (assertion.subject_id, assertion.relation.value, assertion.object_id)
         key = (ev.doc_id, ev.start, ev.end, ev.sentence, ev.mode.value, speaker or "")
@@ -327,14 +327,6 @@ def evidence_rows(kg: KnowledgeGraph) -> dict[tuple[str, str, str], list[dict[st
         })
         row["contested"] = row["contested"] or assertion.contested
     return {triple: [by_key[key] for key in sorted(by_key)] for triple, by_key in rows.items()}
-
-
-def _speaker_label(assertion: Assertion, kg: KnowledgeGraph) -> str | None:
-    """Who says it: the speaker's node, else the words that name the speaker."""
-    if assertion.speaker_id is not None and assertion.speaker_id in kg.entities:
-        return kg.entities[assertion.speaker_id].label
-    speaker = assertion.evidence.speaker
-    return (speaker.name or speaker.text) if speaker is not None else None
 
 
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
