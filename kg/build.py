@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.atomic import AtomicFiles
+from kg.contested import with_contested
 from kg.cache import ExtractionCache, cache_dir_for, document_key, extractor_version
 from kg.ingest import DEFAULT_MAX_BYTES, read_documents
 from kg.lexicon import load_lexicon
@@ -332,7 +333,7 @@ def extract_graph(paths: Iterable[str | Path], model: str = DEFAULT_MODEL,
         mentions = [m for item in found for m in item[0]]
         claims = [c for item in found for c in item[1]]
         found.clear()  # the per-document lists: resolution needs only the flat ones
-        graph = resolve(documents, mentions, claims, lexicon)
+        graph = with_contested(resolve(documents, mentions, claims, lexicon))  # claims also denied, split stances
     stats.mark_rss("resolve")
     stats.wall += time.perf_counter() - start
     return graph, problems
