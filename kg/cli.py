@@ -134,6 +134,8 @@ def query(
     fmt: str = typer.Option("table", "--format", help=f"{', '.join(RESULT_FORMATS)} (or a media type)."),
     name: Optional[str] = typer.Option(None, "--name", "--actor",
                                        help="Bind ?name (an actor, event or agreement) to this name, as a value, never spliced."),
+    bind: Optional[list[str]] = typer.Option(None, "--bind", metavar="VAR=VALUE",
+                                             help="Bind ?VAR to VALUE, a plain literal (repeatable): --bind since=2019-06."),
 ) -> None:
     """Run a SPARQL 1.1 query over a built graph."""
     from kg.query import format_result, load_store, run_query
@@ -141,9 +143,16 @@ def query(
     if (sparql is None) == (file is None):
         err.print("kg query: give either a QUERY or --file Q.rq")
         raise typer.Exit(2)
+    bindings = {"name": name} if name is not None else {}
+    for item in bind or []:
+        variable, equals, value = item.partition("=")
+        if not equals or not variable.lstrip("?$"):
+            err.print(f"kg query: --bind {item!r}: give VAR=VALUE", markup=False)
+            raise typer.Exit(2)
+        bindings[variable.lstrip("?$")] = value
     try:
         text = file.read_text(encoding="utf-8") if file else _query_text(sparql)
-        result = run_query(load_store(graph), text, {"name": name} if name is not None else None)
+        result = run_query(load_store(graph), text, bindings or None)
         sys.stdout.write(format_result(result, fmt))
     except (ValueError, FileNotFoundError, OSError) as error:
         err.print(f"kg query: {error}")
