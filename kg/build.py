@@ -37,6 +37,7 @@ from typing import Any
 from kg.atomic import AtomicFiles, remove_stale_temporaries
 from kg.cache import DB_NAME, ExtractionCache, cache_dir_for, document_key, extractor_version
 from kg.camps import find_camps
+from kg.contested import with_contested
 from kg.ingest import DEFAULT_MAX_BYTES, read_documents
 from kg.lexicon import load_lexicon
 from kg.model import Claim, Document, Extraction, KnowledgeGraph, Mention, Notice, Problem
@@ -373,7 +374,7 @@ def extract_graph(paths: Iterable[str | Path], model: str = DEFAULT_MODEL,
         mentions = [m for item in found for m in item[0]]
         claims = [c for item in found for c in item[1]]
         found.clear()  # the per-document lists: resolution needs only the flat ones
-        graph = resolve(documents, mentions, claims, lexicon)
+        graph = with_contested(resolve(documents, mentions, claims, lexicon))  # claims also denied, split stances
         graph.camps = find_camps(graph)  # from the whole graph, once it is resolved
     stats.mark_rss("resolve")
     stats.wall += time.perf_counter() - start

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from kg.model import Claim, Document, EntityKind, Evidence, Extraction, Mention, Mode, RelationType
 
-FORMAT = 1  # bump when the JSON layout below changes
+FORMAT = 2  # bump when the JSON layout below changes (2: the date of the evidence)
 CACHE_DIR = ".kg-cache"
 DB_NAME = "extractions.sqlite"
 
@@ -66,6 +66,7 @@ def claim_to_json(claim: Claim) -> dict:
         "evidence": {
             "doc_id": ev.doc_id, "sentence": ev.sentence, "start": ev.start, "end": ev.end,
             "mode": ev.mode.value, "speaker": mention_to_json(ev.speaker) if ev.speaker else None,
+            "date": ev.date, "date_precision": ev.date_precision,
         },
     }
 
@@ -73,7 +74,7 @@ def claim_to_json(claim: Claim) -> dict:
 def claim_from_json(data: dict) -> Claim:
     ev = data["evidence"]
     evidence = Evidence(ev["doc_id"], ev["sentence"], ev["start"], ev["end"], Mode(ev["mode"]),
-                        mention_from_json(ev["speaker"]) if ev["speaker"] else None)
+                        mention_from_json(ev["speaker"]) if ev["speaker"] else None, ev["date"], ev["date_precision"])
     return Claim(mention_from_json(data["subject"]), RelationType(data["relation"]),
                  mention_from_json(data["object"]), evidence)
 

@@ -145,6 +145,8 @@ def query(
     fmt: str = typer.Option("table", "--format", help=f"{', '.join(RESULT_FORMATS)} (or a media type)."),
     name: Optional[str] = typer.Option(None, "--name", "--actor",
                                        help="Bind ?name (an actor, event or agreement) to this name, as a value, never spliced."),
+    bind: Optional[list[str]] = typer.Option(None, "--bind", metavar="VAR=VALUE",
+                                             help="Bind ?VAR to VALUE, a plain literal (repeatable): --bind since=2019-06."),
 ) -> None:
     """Run a SPARQL 1.1 query over a built graph."""
     from kg.query import format_result, load_store, run_query
@@ -152,9 +154,16 @@ def query(
     if (sparql is None) == (file is None):
         err.print("kg query: give either a QUERY or --file Q.rq")
         raise typer.Exit(2)
+    bindings = {"name": name} if name is not None else {}
+    for item in bind or []:
+        variable, equals, value = item.partition("=")
+        if not equals or not variable.lstrip("?$"):
+            err.print(f"kg query: --bind {item!r}: give VAR=VALUE", markup=False)
+            raise typer.Exit(2)
+        bindings[variable.lstrip("?$")] = value
     try:
         text = file.read_text(encoding="utf-8") if file else _query_text(sparql)
-        result = run_query(load_store(graph), text, {"name": name} if name is not None else None)
+        result = run_query(load_store(graph), text, bindings or None)
         sys.stdout.write(format_result(result, fmt))
     except (ValueError, FileNotFoundError, OSError) as error:
         err.print(f"kg query: {error}")
@@ -197,15 +206,23 @@ def serve(
 @app.command("export")
 def export_graph(
     graph: Path = typer.Argument(..., help="A built graph (graph.ttl, .jsonld or .nt)."),
-    fmt: str = typer.Option(..., "--format", "-f", help="ttl, nt, nq, jsonld, graphml, gexf or csv."),
+    fmt: str = typer.Option(..., "--format", "-f", help="ttl, nt, nq, jsonld, graphml, gexf, csv or events."),
     out_file: Optional[Path] = typer.Option(None, "--out", "-o", help="Write here (default: standard output)."),
     graph_iri: Optional[str] = typer.Option(None, "--graph", help="The named graph of nq output."),
+    around: Optional[str] = typer.Option(None, "--around", help="Only the part around the node of this name (as --name finds it)."),
+    hops: int = typer.Option(1, "--hops", min=0, help="With --around: how many relations away from it."),
+    since: Optional[str] = typer.Option(None, "--since", help="Only sentences dated from this day, month or year (2019-05)."),
+    until: Optional[str] = typer.Option(None, "--until", help="Only sentences dated until this day, month or year."),
+    source: Optional[str] = typer.Option(None, "--source", help="Only sentences of articles of this outlet (or title, id, url)."),
 ) -> None:
-    """Write the graph as Turtle, N-Triples, N-Quads, JSON-LD, GraphML/GEXF (Gephi) or a CSV edge list."""
+    """Write the graph, or a part of it, as Turtle, N-Triples, N-Quads, JSON-LD, GraphML/GEXF (Gephi),
+    a CSV edge list or a GDELT-style events CSV."""
     from kg.export import DEFAULT_GRAPH_IRI, export
+    from kg.subgraph import Selection
 
     try:
-        result = export(graph, fmt, out_file, graph_iri or DEFAULT_GRAPH_IRI)
+        selection = Selection(around=around, hops=hops, since=since, until=until, source=source)
+        result = export(graph, fmt, out_file, graph_iri or DEFAULT_GRAPH_IRI, selection)
     except (ValueError, FileNotFoundError, OSError) as error:
         err.print(f"kg export: {error}", markup=False)
         raise typer.Exit(2) from None

@@ -10,8 +10,9 @@ nq         N-Quads: the same triples in one named graph (``--graph``, default
            ``https://w3id.org/kg/resource/graph``), for loading beside other graphs
 graphml    GraphML for Gephi, yEd, networkx: a node per actor, agreement and event, an edge
            per relation
-gexf       GEXF for Gephi: the same graph
-csv        an edge list with evidence: one row per sentence stating a relation
+gexf       GEXF for Gephi: the same graph, its edges dated for Gephi's timeline
+csv        an edge list with evidence: one row per sentence stating (or denying) a relation
+events     a GDELT-style event list: one row per sentence (``kg:Assertion``), dated
 =========  =====================================================================================
 
 GraphML and GEXF nodes carry ``label`` (the canonical name), ``kind`` (``Person``,
@@ -19,14 +20,29 @@ GraphML and GEXF nodes carry ``label`` (the canonical name), ``kind`` (``Person`
 other name, ``"; "``-joined), ``iri`` and ``camp`` (the label of the actor's ``kg:Camp``, ``""``
 for none); edges carry ``relation`` (``backs``, ``opposes``,
 ``attended``, ``agreed``, also as the edge ``label``), ``weight`` (the number of sentences
-stating it), ``modes`` and ``documents`` (how many articles). Documents and ``kg:Assertion``
-nodes are provenance, not nodes of this view; the CSV keeps them.
+stating it), ``modes``, ``documents`` (how many articles) and ``contested`` (a sentence of it
+is contested: the claim is also denied, or the pair is also said the other way). A GEXF edge
+also has ``start`` and ``end``, the first day of its earliest dated sentence and the last day of
+its latest (``kg:date`` is a day, a month or a year), which Gephi's timeline filters on; an edge
+without a dated sentence has neither. Documents and ``kg:Assertion`` nodes are provenance, not
+nodes of this view; the CSV keeps them. A denial is no edge: it has no direct triple.
 
 The CSV columns: ``source, source_label, relation, target, target_label, mode, speaker,
-speaker_label, sentence, start_offset, end_offset, document, document_id, title, date, url,
-assertion, source_camp, target_camp`` (Gephi reads ``source``/``target`` as an edge list; the
-last two are the labels of the camps of each side, ``""`` for none). A relation without an
-assertion node still gets one row, with the evidence columns empty.
+speaker_label, relation_date, contested, sentence, start_offset, end_offset, document,
+document_id, title, date, url, assertion, source_camp, target_camp`` (Gephi reads ``source``/``target``
+as an edge list). ``relation_date`` is the sentence's ``kg:date`` (when the relation is said to hold),
+``date`` the article's; ``mode`` is ``Denied`` for a denial, whose ``speaker`` is the denier; the last
+two are the labels of the camps of each side, ``""`` for none. A relation without an assertion node
+still gets one row, with the evidence columns empty.
+
+The events columns (after GDELT's, one row per ``kg:Assertion``, by date, undated last):
+``date, actor1, actor1_label, actor1_type, actor1_country, relation, actor2, actor2_label,
+actor2_type, actor2_country, mode, speaker, speaker_label, contested, source_title, source_url,
+published, document_id, sentence, start_offset, end_offset, assertion``; a ``*_country`` is the
+ISO 3166-1 alpha-3 code of a state (its ``schema:identifier``), empty for other actors.
+
+Every format can hold a part of the graph (``export(..., selection=Selection(around=NAME,
+hops=N, since=DATE, until=DATE, source=NAME))``, ``kg export --around``): see :mod:`kg.subgraph`.
 
 The graph is read with Oxigraph and assembled in Python with dictionaries (no SPARQL joins), so
 a graph of a million triples exports in seconds.
@@ -39,22 +55,30 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 
 import networkx as nx
+from rdflib import Graph
 
-from kg.namespaces import KG, KGR, RDF, RDFS, SDO, SKOS
-from kg.schema import NODE_KINDS, RELATIONS
+from kg.namespaces import KG, KGR, RDF, RDFS, SDO, SKOS, bind_prefixes
+from kg.periods import period
+from kg.schema import MODES, NODE_KINDS, RELATIONS, Mode
+from kg.subgraph import Selection
 
-__all__ = ["EXPORTERS", "EXPORT_FORMATS", "DEFAULT_GRAPH_IRI", "GraphView", "read_view", "export", "export_text"]
+__all__ = ["EXPORTERS", "EXPORT_FORMATS", "DEFAULT_GRAPH_IRI", "CSV_COLUMNS", "EVENT_COLUMNS", "GraphView",
+           "ExportSource", "read_view", "export", "export_text"]
 
 DEFAULT_GRAPH_IRI = str(KGR["graph"])
 
 CSV_COLUMNS = ["source", "source_label", "relation", "target", "target_label", "mode", "speaker", "speaker_label",
-               "sentence", "start_offset", "end_offset", "document", "document_id", "title", "date", "url",
-               "assertion"]
-CSV_COLUMNS += ["source_camp", "target_camp"]  # the camp of each side (kg.camps)
+               "relation_date", "contested", "sentence", "start_offset", "end_offset", "document", "document_id",
+               "title", "date", "url", "assertion", "source_camp", "target_camp"]
+
+EVENT_COLUMNS = ["date", "actor1", "actor1_label", "actor1_type", "actor1_country", "relation", "actor2",
+                 "actor2_label", "actor2_type", "actor2_country", "mode", "speaker", "speaker_label", "contested",
+                 "source_title", "source_url", "published", "document_id", "sentence", "start_offset", "end_offset",
+                 "assertion"]
 
 
 @dataclass
@@ -67,6 +91,7 @@ class GraphView:
     relations: set[tuple[str, str, str]] = field(default_factory=set)  # (subject, relation, object)
     assertions: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
     documents: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    identifiers: dict[str, str] = field(default_factory=dict)  # a state's IRI -> its ISO 3166-1 alpha-3 code
     camps: dict[str, str] = field(default_factory=dict)  # actor IRI -> the IRI of its kg:Camp
 
     def camp_label(self, iri: str) -> str:
@@ -75,12 +100,20 @@ class GraphView:
         return self.labels.get(camp, camp) if camp else ""
 
     def evidence(self) -> dict[tuple[str, str, str], list[dict[str, str]]]:
-        """(subject, relation, object) -> its assertions, each with its document's fields."""
+        """(subject, relation, object) -> its assertions (denials too), each with its document's fields."""
         found: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
         for iri, a in self.assertions.items():
             if {"subject", "relation", "object"} <= a.keys():
                 found[(a["subject"], a["relation"], a["object"])].append({"assertion": iri, **a})
         return found
+
+
+_HOLDS = {mode.value: MODES[mode].holds for mode in Mode}
+
+
+def _holds(assertion: dict[str, str]) -> bool:
+    """Whether an assertion says its relation holds (not a denial); a mode kg does not know does."""
+    return _HOLDS.get(assertion.get("mode", ""), True)
 
 
 def _local(iri: str) -> str:
@@ -119,6 +152,13 @@ def read_view(store) -> GraphView:
         view.assertions[subject]["relation"] = _local(obj.value)
     for subject, obj in pairs(KG.mode):
         view.assertions[subject]["mode"] = _local(obj.value)
+    for subject, obj in pairs(KG.date):
+        view.assertions[subject]["date"] = obj.value
+    for subject, obj in pairs(KG.contested):
+        view.assertions[subject]["contested"] = obj.value
+    for subject, obj in pairs(SDO.identifier):
+        if subject in view.kinds:  # a document's schema:identifier is its feed id
+            view.identifiers[subject] = obj.value
     doc_fields = {KG.documentId: "document_id", SDO.headline: "title", SDO.datePublished: "date", SDO.url: "url"}
     for predicate, name in doc_fields.items():
         for subject, obj in pairs(predicate):
@@ -139,12 +179,31 @@ def to_networkx(view: GraphView) -> nx.MultiDiGraph:
                        alt_labels="; ".join(sorted(set(view.alt_labels.get(iri, [])))), iri=iri,
                        camp=view.camp_label(iri))
     for subject, relation, obj in sorted(view.relations):
-        stated = evidence.get((subject, relation, obj), [])
+        found = evidence.get((subject, relation, obj), [])
+        stated = [a for a in found if _holds(a)]
         graph.add_edge(subject, obj, key=relation, id=f"{subject} {relation} {obj}", relation=relation,
                        label=relation, weight=float(max(len(stated), 1)),
                        modes=", ".join(sorted({a.get("mode", "") for a in stated} - {""})),
-                       documents=len({a.get("document") for a in stated} - {None}))
+                       documents=len({a.get("document") for a in stated} - {None}),
+                       contested=any(a.get("contested") == "true" for a in found))
     return graph
+
+
+def _edge_spans(view: GraphView) -> dict[tuple[str, str, str], tuple[str, str]]:
+    """(subject, relation, object) -> the first day of its earliest dated sentence and the last
+    day of its latest, as ISO days (denials aside)."""
+    spans: dict[tuple[str, str, str], tuple[str, str]] = {}
+    for triple, found in view.evidence().items():
+        days = []
+        for a in found:
+            if _holds(a) and a.get("date"):
+                try:
+                    days.append(period(a["date"]))
+                except ValueError:  # a date kg did not write: no place on the timeline
+                    continue
+        if days:
+            spans[triple] = (min(first for first, _ in days).isoformat(), max(last for _, last in days).isoformat())
+    return spans
 
 
 def _graphml(view: GraphView) -> str:
@@ -154,8 +213,12 @@ def _graphml(view: GraphView) -> str:
 
 
 def _gexf(view: GraphView) -> str:
+    graph = to_networkx(view)
+    for (subject, relation, obj), (start, end) in _edge_spans(view).items():
+        if graph.has_edge(subject, obj, relation):
+            graph.edges[subject, obj, relation].update(start=start, end=end)  # Gephi's timeline
     out = io.BytesIO()
-    nx.write_gexf(to_networkx(view), out, encoding="utf-8", prettyprint=True)
+    nx.write_gexf(graph, out, encoding="utf-8", prettyprint=True)
     # Without the day it was written: the same graph always gives the same bytes.
     return re.sub(r' lastmodifieddate="[^"]*"', "", out.getvalue().decode("utf-8"), count=1)
 
@@ -163,7 +226,7 @@ def _gexf(view: GraphView) -> str:
 def _csv(view: GraphView) -> str:
     evidence = view.evidence()
     rows = []
-    for subject, relation, obj in view.relations:
+    for subject, relation, obj in view.relations | set(evidence):  # a denial has no direct triple
         for a in evidence.get((subject, relation, obj)) or [{}]:
             doc = view.documents.get(a.get("document", ""), {})
             speaker = a.get("speaker", "")
@@ -171,6 +234,7 @@ def _csv(view: GraphView) -> str:
                 "source": subject, "source_label": view.labels.get(subject, ""), "relation": relation,
                 "target": obj, "target_label": view.labels.get(obj, ""), "mode": a.get("mode", ""),
                 "speaker": speaker, "speaker_label": view.labels.get(speaker, "") if speaker else "",
+                "relation_date": a.get("date", ""), "contested": a.get("contested", "false") if a else "",
                 "sentence": a.get("sentence", ""), "start_offset": a.get("start_offset", ""),
                 "end_offset": a.get("end_offset", ""), "document": a.get("document", ""),
                 "document_id": doc.get("document_id", ""), "title": doc.get("title", ""),
@@ -185,33 +249,102 @@ def _csv(view: GraphView) -> str:
         return (row["document_id"], int(start) if start.isdigit() else -1, row["source_label"], row["relation"],
                 row["target_label"], row["mode"], row["source"], row["target"], row["assertion"])
 
+    return _csv_text(CSV_COLUMNS, sorted(rows, key=order))
+
+
+def _csv_text(columns: list[str], rows: list[dict[str, str]]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(sorted(rows, key=order))
+    writer.writerows(rows)
     return out.getvalue()
+
+
+def _events(view: GraphView) -> str:
+    """One row per ``kg:Assertion``, as GDELT lists events: when, who, what, to whom, how, and
+    where it is said."""
+    rows = []
+
+    def actor(iri: str) -> tuple[str, str, str, str]:
+        return iri, view.labels.get(iri, ""), view.kinds.get(iri, ""), view.identifiers.get(iri, "")
+
+    for iri, a in view.assertions.items():
+        if not {"subject", "relation", "object"} <= a.keys():
+            continue
+        doc = view.documents.get(a.get("document", ""), {})
+        speaker = a.get("speaker", "")
+        row = {"date": a.get("date", ""), "relation": a["relation"], "mode": a.get("mode", ""),
+               "speaker": speaker, "speaker_label": view.labels.get(speaker, "") if speaker else "",
+               "contested": a.get("contested", "false"), "source_title": doc.get("title", ""),
+               "source_url": doc.get("url", ""), "published": doc.get("date", ""),
+               "document_id": doc.get("document_id", ""), "sentence": a.get("sentence", ""),
+               "start_offset": a.get("start_offset", ""), "end_offset": a.get("end_offset", ""), "assertion": iri}
+        for prefix, node in (("actor1", a["subject"]), ("actor2", a["object"])):
+            row.update(zip((prefix, f"{prefix}_label", f"{prefix}_type", f"{prefix}_country"), actor(node)))
+        rows.append(row)
+
+    def order(row):
+        start = row["start_offset"]
+        return (row["date"] == "", row["date"], row["document_id"], int(start) if start.isdigit() else -1,
+                row["actor1_label"], row["relation"], row["actor2_label"], row["mode"], row["assertion"])
+
+    return _csv_text(EVENT_COLUMNS, sorted(rows, key=order))
+
+
+# --------------------------------------------------------------------------- the graph exported
+
+
+class ExportSource:
+    """The graph to export: a graph file, or the part of it a :class:`~kg.subgraph.Selection`
+    keeps. Read once, as each writer needs it: an Oxigraph store, or an rdflib graph."""
+
+    def __init__(self, graph_path: str | Path, selection: Selection | None = None):
+        self.path = Path(graph_path)
+        self.selection = selection if selection else None
+
+    @cached_property
+    def store(self):
+        """The triples in an Oxigraph store (``pyoxigraph.Store``)."""
+        from kg.query import load_store
+        from kg.subgraph import select
+
+        store = load_store(self.path)
+        return select(store, self.selection) if self.selection is not None else store
+
+    @cached_property
+    def graph(self):
+        """The triples in an rdflib ``Graph``: the file parsed by rdflib (any format it reads), or
+        the selection's triples."""
+        from kg.query import load_graph
+        from kg.query.terms import TermConverter
+
+        if self.selection is None:
+            return load_graph(self.path)
+        terms = TermConverter()
+        graph = bind_prefixes(Graph())
+        for quad in self.store:
+            graph.add((terms.to_rdflib(quad.subject), terms.to_rdflib(quad.predicate), terms.to_rdflib(quad.object)))
+        return graph
 
 
 # --------------------------------------------------------------------------- RDF formats
 
 
-def _by_kg(fmt: str, graph_path: str | Path, graph_iri: str) -> str:
+def _by_kg(fmt: str, source: ExportSource, graph_iri: str) -> str:
     """The graph as kg's own writer of ``fmt`` writes it: what ``kg build`` writes."""
-    from kg.query import load_graph
     from kg.rdf import serialize
 
-    return serialize(load_graph(graph_path), fmt)
+    return serialize(source.graph, fmt)
 
 
-def _sorted_statements(fmt: str, graph_path: str | Path, graph_iri: str) -> str:
+def _sorted_statements(fmt: str, source: ExportSource, graph_iri: str) -> str:
     """N-Triples, or N-Quads with every triple in the named graph ``graph_iri`` (ValueError for a
     malformed IRI): one statement a line, sorted."""
     import pyoxigraph as ox
 
     from kg.formats.rdf_formats import RDF_FORMATS
-    from kg.query import load_store
 
-    store = load_store(graph_path)
+    store = source.store
     rdf = RDF_FORMATS[fmt]
     if rdf.quads:
         graph = ox.NamedNode(graph_iri)
@@ -222,14 +355,12 @@ def _sorted_statements(fmt: str, graph_path: str | Path, graph_iri: str) -> str:
     return "".join(line + "\n" for line in sorted(lines) if line.strip())
 
 
-def _by_view(write: Callable[[GraphView], str], graph_path: str | Path, graph_iri: str) -> str:
+def _by_view(write: Callable[[GraphView], str], source: ExportSource, graph_iri: str) -> str:
     """The node-and-edge view of the graph, written by ``write``."""
-    from kg.query import load_store
-
-    return write(read_view(load_store(graph_path)))
+    return write(read_view(source.store))
 
 
-EXPORTERS: dict[str, Callable[[str | Path, str], str]] = {
+EXPORTERS: dict[str, Callable[[ExportSource, str], str]] = {
     "ttl": partial(_by_kg, "turtle"),
     "nt": partial(_sorted_statements, "nt"),
     "nq": partial(_sorted_statements, "nquads"),
@@ -237,28 +368,32 @@ EXPORTERS: dict[str, Callable[[str | Path, str], str]] = {
     "graphml": partial(_by_view, _graphml),
     "gexf": partial(_by_view, _gexf),
     "csv": partial(_by_view, _csv),
+    "events": partial(_by_view, _events),
 }
-"""Export format -> its writer: (graph file, named graph IRI of N-Quads) -> text. The RDF ones are
+"""Export format -> its writer: (the graph, named graph IRI of N-Quads) -> text. The RDF ones are
 named in :data:`kg.formats.rdf_formats.RDF_FORMATS`."""
 
 EXPORT_FORMATS = tuple(EXPORTERS)
 
 
-def export_text(graph_path: str | Path, fmt: str, graph_iri: str = DEFAULT_GRAPH_IRI) -> str:
-    """The graph in ``graph_path`` as text in format ``fmt`` (one of :data:`EXPORT_FORMATS`).
+def export_text(graph_path: str | Path, fmt: str, graph_iri: str = DEFAULT_GRAPH_IRI,
+                selection: Selection | None = None) -> str:
+    """The graph in ``graph_path`` (the part ``selection`` keeps, when given) as text in format
+    ``fmt`` (one of :data:`EXPORT_FORMATS`).
 
-    Raises FileNotFoundError / ValueError (from loading) and ValueError for an unknown format.
+    Raises FileNotFoundError / ValueError (from loading), ValueError for an unknown format and
+    for a selection that names nothing in the graph.
     """
     write = EXPORTERS.get(fmt.lower())
     if write is None:
         raise ValueError(f"unknown export format {fmt.lower()!r}; use one of {', '.join(EXPORT_FORMATS)}")
-    return write(graph_path, graph_iri)
+    return write(ExportSource(graph_path, selection), graph_iri)
 
 
 def export(graph_path: str | Path, fmt: str, out: str | Path | None = None,
-           graph_iri: str = DEFAULT_GRAPH_IRI) -> str | Path:
+           graph_iri: str = DEFAULT_GRAPH_IRI, selection: Selection | None = None) -> str | Path:
     """Export to ``out`` (written atomically; returns the path) or return the text when ``out`` is None."""
-    text = export_text(graph_path, fmt, graph_iri)
+    text = export_text(graph_path, fmt, graph_iri, selection)
     if out is None:
         return text
     from kg.atomic import write_atomic

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 # The vocabulary the records carry, imported from here by the stages; what each name means
 # (its class, its label, the kinds a relation joins) is said in kg.schema.
-from kg.schema import EntityKind, Mode, RelationType
+from kg.schema import MODES, EntityKind, Mode, RelationType
 
 
 @dataclass(frozen=True)
@@ -157,5 +157,6 @@ class KnowledgeGraph:
     camps: list[Camp] = field(default_factory=list)
 
     def relations(self) -> set[tuple[str, RelationType, str]]:
-        """The distinct (subject_id, relation, object_id) triples."""
-        return {(a.subject_id, a.relation, a.object_id) for a in self.assertions}
+        """The distinct (subject_id, relation, object_id) triples the text says hold: those of the
+        assertions in every mode but a denial (``MODES[mode].holds``), which is kept as an assertion only."""
+        return {(a.subject_id, a.relation, a.object_id) for a in self.assertions if MODES[a.evidence.mode].holds}

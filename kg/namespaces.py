@@ -60,6 +60,7 @@ class KG(DefinedNamespace):
     Fact: URIRef
     ReportedSpeech: URIRef
     Future: URIRef
+    Denied: URIRef
 
     # relations
     backs: URIRef
@@ -77,6 +78,8 @@ class KG(DefinedNamespace):
     endOffset: URIRef
     mode: URIRef
     speaker: URIRef
+    date: URIRef
+    contested: URIRef
 
     # camps (kg.camps)
     Camp: URIRef

@@ -7,6 +7,8 @@ True
 ('Armed group', True)
 >>> str(RELATIONS[RelationType.BACKS].iri)
 'https://w3id.org/kg/ontology#backs'
+>>> MODES[Mode.DENIED].holds, MODES[Mode.FUTURE].holds
+(False, True)
 
 The enums (``EntityKind``, ``RelationType``, ``Mode``) are the names the pipeline's records
 carry (``kg.model`` re-exports them); the tables ``NODE_KINDS``, ``RELATIONS`` and ``MODES`` say
@@ -75,6 +77,7 @@ class Mode(str, Enum):
     FACT = "Fact"
     REPORTED = "ReportedSpeech"
     FUTURE = "Future"
+    DENIED = "Denied"
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,8 @@ class StatementMode:
 
     mode: Mode
     phrase: str  # how the evidence of a relation in this mode is described to a reader
+    holds: bool = True  # the text says the relation holds (or will): its assertion supports the direct triple
+    spoken: bool = False  # someone says so: the assertion names its speaker (the denier of a denial) when known
 
     @property
     def iri(self) -> URIRef:
@@ -153,8 +158,9 @@ MODES: dict[Mode, StatementMode] = {
     mode.mode: mode
     for mode in (
         StatementMode(Mode.FACT, "stated as fact"),
-        StatementMode(Mode.REPORTED, "reported speech"),
+        StatementMode(Mode.REPORTED, "reported speech", spoken=True),
         StatementMode(Mode.FUTURE, "intention (future)"),
+        StatementMode(Mode.DENIED, "denied or negated", holds=False, spoken=True),
     )
 }
 

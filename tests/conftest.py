@@ -37,12 +37,26 @@ def graph_of(nlp, extractor):
 
 @pytest.fixture(scope="session")
 def relations_in(graph_of):
-    """``relations_in(text, ...)`` -> set of (subject label, relation, object label) after resolution."""
+    """``relations_in(text, ...)`` -> set of (subject label, relation, object label) after resolution:
+    the relations the text says hold (``KnowledgeGraph.relations()``; denials: ``denials_in``)."""
 
     def run(*texts: str) -> set[tuple[str, str, str]]:
         graph = graph_of(*texts)
-        return {(graph.entities[a.subject_id].label, a.relation.value, graph.entities[a.object_id].label)
-                for a in graph.assertions}
+        return {(graph.entities[s].label, relation.value, graph.entities[o].label) for s, relation, o in graph.relations()}
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def denials_in(graph_of):
+    """``denials_in(text, ...)`` -> set of (subject label, relation, object label, denier's label or
+    None) of the relations the text denies or negates (``Mode.DENIED``)."""
+
+    def run(*texts: str) -> set[tuple[str, str, str, str | None]]:
+        graph = graph_of(*texts)
+        label = lambda entity_id: graph.entities[entity_id].label if entity_id else None  # noqa: E731
+        return {(label(a.subject_id), a.relation.value, label(a.object_id), label(a.speaker_id))
+                for a in graph.assertions if a.evidence.mode is Mode.DENIED}
 
     return run
 

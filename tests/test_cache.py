@@ -3,13 +3,16 @@ lexicon, found by walking them: a module edited, added, moved or renamed changes
 no entry made by other code is ever reused."""
 from __future__ import annotations
 
+import json
 import shutil
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
-from kg.cache import PACKAGE, ExtractionCache, document_key, extractor_version, source_files, sources_digest
-from kg.model import Document, EntityKind, Extraction, Mention
+from kg.cache import (PACKAGE, ExtractionCache, claim_from_json, claim_to_json, document_key, extractor_version,
+                      source_files, sources_digest)
+from kg.model import Claim, Document, EntityKind, Evidence, Extraction, Mention, Mode, RelationType
 from kg.namespaces import ontology_dir
 from kg.nlp import DEFAULT_MODEL
 
@@ -96,3 +99,13 @@ def test_an_unknown_model_is_a_clear_error_with_the_cache_too(tmp_path):
     for cache in (False, True):
         with pytest.raises(ValueError, match="'no-such-model' is not installed"):
             build([article], tmp_path / "out", model="no-such-model", cache=cache)
+
+
+def test_a_claim_comes_back_whole_every_field_of_its_evidence_included():
+    iran = Mention("d", 0, 4, "Iran", EntityKind.COUNTRY, "country:IRN", "Iran")
+    houthis = Mention("d", 16, 23, "Houthis", EntityKind.ARMED_GROUP, "group:houthis", "Houthis")
+    evidence = Evidence("d", "Iran denied arming the Houthis in May 2019.", 0, 43, Mode.DENIED, iran,
+                        date="2019-05", date_precision="month")
+    assert all(getattr(evidence, f.name) is not None for f in fields(Evidence))  # a new field must be set here too
+    claim = Claim(iran, RelationType.BACKS, houthis, evidence)
+    assert claim_from_json(json.loads(json.dumps(claim_to_json(claim)))) == claim

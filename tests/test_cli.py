@@ -240,6 +240,18 @@ def test_query_file_as_csv_with_a_bound_name(graph_file):
         assert int(r["evidence"]) == int(r["facts"]) + int(r["reported"]) + int(r["future"]) >= 1
 
 
+def test_query_binds_any_variable_as_a_value(graph_file):
+    result = kg("query", graph_file, "relations_between", "--bind", "since=2018", "--bind", "?until=2018-12",
+                "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and {r["objectLabel"] for r in rows} == {"Sochi agreement"}  # agreed in September 2018
+    assert {(r["first"], r["last"]) for r in rows} == {("2018-09", "2018-09")}
+    for bad, message in ((["--bind", "since"], "give VAR=VALUE"), (["--bind", "nope=1"], "no variable ?nope")):
+        result = kg("query", graph_file, "relations_between", *bad)
+        assert result.exit_code == 2 and message in result.stderr
+
+
 def test_query_file_as_json(graph_file):
     result = kg("query", graph_file, "--file", QUERIES / "events.rq", "--format", "json")
     assert result.exit_code == 0, result.output

@@ -1,5 +1,6 @@
-"""kg export: every format loads back, the node-link formats carry what Gephi needs, the CSV
-has one row per sentence of evidence."""
+"""kg export: every format loads back, the node-link formats carry what Gephi needs (dates for its
+timeline), the CSV has one row per sentence of evidence, the events CSV one per assertion; and a
+part of the graph (kg.subgraph) exports in every format."""
 from __future__ import annotations
 
 import csv
@@ -15,9 +16,10 @@ from test_rdf import sample_kg
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.export import CSV_COLUMNS, DEFAULT_GRAPH_IRI, EXPORT_FORMATS, export, export_text
-from kg.namespaces import KGR
-from kg.rdf import serialize, to_rdf
+from kg.export import CSV_COLUMNS, DEFAULT_GRAPH_IRI, EVENT_COLUMNS, EXPORT_FORMATS, export, export_text
+from kg.namespaces import KG, KGR, RDF
+from kg.rdf import serialize, to_rdf, validate
+from kg.subgraph import Selection
 
 
 @pytest.fixture(scope="module")
@@ -83,8 +85,9 @@ def test_node_link_formats_carry_type_names_and_relation(tmp_path, graph_file, f
         ("Turkey", "agreed", "Sochi Agreement"), ("Russia", "agreed", "Sochi Agreement"),
     }
     opposes = edges[("Russia", "opposes", "Turkey")]
-    assert float(opposes["weight"]) == 2.0  # two sentences state it
+    assert float(opposes["weight"]) == 2.0  # two sentences state it (the third, a denial, does not)
     assert opposes["modes"] == "Fact, ReportedSpeech" and int(opposes["documents"]) == 2
+    assert opposes["contested"] in (True, "true") and edges[("Turkey", "agreed", "Sochi Agreement")]["contested"] in (False, "false")
 
 
 def test_gexf_is_gephi_xml_with_declared_attributes(graph_file):
@@ -102,10 +105,34 @@ def test_graphml_declares_its_keys(graph_file):
     assert {("node", "kind"), ("node", "label"), ("node", "alt_labels"), ("edge", "relation"), ("edge", "weight")} <= keys
 
 
+def test_gexf_edges_carry_their_dates_for_gephis_timeline(graph_file):
+    root = ET.fromstring(export_text(graph_file, "gexf"))
+    ns = {"g": root.tag[1:].split("}")[0]}
+    graph = root.find("g:graph", ns)
+    assert graph.get("mode") == "dynamic" and graph.get("timeformat") == "date"
+    loaded = nx.read_gexf(io.BytesIO(export_text(graph_file, "gexf").encode()))
+    spans = {(loaded.nodes[u]["label"], data["relation"], loaded.nodes[v]["label"]): (data["start"], data["end"])
+             for u, v, data in loaded.edges(data=True)}
+    assert spans[("Turkey", "agreed", "Sochi Agreement")] == ("2018-09-01", "2018-09-30")  # a month, whole
+    # stated on 2020-02-17 and in an undated article; the denial of 2020-02-20 is no part of the edge
+    assert spans[("Russia", "opposes", "Turkey")] == ("2020-02-17", "2020-02-17")
+
+
+def test_an_edge_without_a_dated_sentence_has_no_span(tmp_path, graph):
+    undated = Graph()
+    for triple in graph:
+        if triple[1] != KG.date:
+            undated.add(triple)
+    path = tmp_path / "undated.nt"
+    path.write_text(serialize(undated, "nt"), encoding="utf-8")
+    loaded = nx.read_gexf(io.BytesIO(export_text(path, "gexf").encode()))
+    assert loaded.number_of_edges() == 5 and not any("start" in data for _, _, data in loaded.edges(data=True))
+
+
 def test_csv_is_an_edge_list_with_evidence(graph_file):
     rows = list(csv.DictReader(io.StringIO(export_text(graph_file, "csv"))))
     assert list(rows[0]) == CSV_COLUMNS
-    assert len(rows) == 6  # one per assertion
+    assert len(rows) == 7  # one per assertion, the denial's too
     opposes = [r for r in rows if r["relation"] == "opposes"]
     assert {(r["source"], r["target"]) for r in opposes} == {(RUSSIA, TURKEY)}
     reported = next(r for r in opposes if r["mode"] == "ReportedSpeech")
@@ -115,6 +142,31 @@ def test_csv_is_an_edge_list_with_evidence(graph_file):
     assert reported["url"] == "https://example.org/news/1" and reported["assertion"].startswith(str(KGR["assertion/"]))
     assert int(reported["end_offset"]) - int(reported["start_offset"]) == len(reported["sentence"])
     assert [r["document_id"] for r in rows] == sorted(r["document_id"] for r in rows)
+    assert reported["relation_date"] == "2020-02-17" and reported["contested"] == "true"
+    (denied,) = [r for r in rows if r["mode"] == "Denied"]
+    assert (denied["speaker_label"], denied["relation_date"], denied["date"]) == ("Russia", "2020-02-20", "2020-02-20")
+    assert denied["contested"] == "true" and denied["sentence"] == "Moscow denied opposing Turkey."
+    sochi = [r for r in rows if r["relation"] == "agreed"]
+    assert {r["relation_date"] for r in sochi} == {"2018-09"} and {r["contested"] for r in sochi} == {"false"}
+
+
+def test_events_are_one_row_per_assertion_by_date(tmp_path, graph):
+    kg = sample_kg()
+    kg.entities["turkey"].identifier = "TUR"
+    path = tmp_path / "g.ttl"
+    path.write_text(serialize(to_rdf(kg), "turtle"), encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(export_text(path, "events"))))
+    assert list(rows[0]) == EVENT_COLUMNS
+    assert {r["assertion"] for r in rows} == {str(a) for a in graph.subjects(RDF.type, KG.Assertion)} and len(rows) == 7
+    assert [r["date"] for r in rows] == ["2018-09", "2018-09", "2020-02-17", "2020-02-17", "2020-02-17", "2020-02-20", ""]
+    backs = next(r for r in rows if r["relation"] == "backs")
+    assert (backs["actor1_label"], backs["actor1_type"], backs["actor1_country"]) == ("Recep Tayyip Erdogan", "Person", "")
+    assert (backs["actor2_label"], backs["actor2_type"], backs["actor2_country"]) == ("Turkey", "Country", "TUR")
+    assert (backs["source_title"], backs["source_url"], backs["published"]) == (
+        "Idlib talks", "https://example.org/news/1", "2020-02-17")
+    assert backs["sentence"] == "Erdogan backs Ankara's position in Idlib." and backs["start_offset"] == "0"
+    denied = next(r for r in rows if r["mode"] == "Denied")
+    assert (denied["speaker_label"], denied["contested"], denied["actor1_label"]) == ("Russia", "true", "Russia")
 
 
 def test_csv_keeps_a_relation_without_evidence(tmp_path, graph):
@@ -173,6 +225,34 @@ def test_cli_errors(graph_file, args, message):
         assert result.exit_code == 2 and message in result.stderr
     else:
         assert result.exit_code == 0
+
+
+def test_cli_exports_a_part_of_the_graph(graph_file):
+    def relations(*args: str) -> set[tuple[str, str, str]]:
+        result = runner.invoke(app, ["export", str(graph_file), "--format", "csv", *args])
+        assert result.exit_code == 0, result.output
+        return {(r["source_label"], r["relation"], r["target_label"]) for r in csv.DictReader(io.StringIO(result.stdout))}
+
+    assert relations("--around", "Erdogan", "--hops", "0") == set()  # Erdogan alone
+    assert relations("--around", "erdogan") == {  # one hop by default; his name ignoring case
+        ("Recep Tayyip Erdogan", "backs", "Turkey"), ("Recep Tayyip Erdogan", "attended", "Munich Security Conference")}
+    assert ("Russia", "agreed", "Sochi Agreement") in relations("--around", "Erdogan", "--hops", "2")
+    result = runner.invoke(app, ["export", str(graph_file), "-f", "events", "--since", "2020-02-18"])
+    assert [r["sentence"] for r in csv.DictReader(io.StringIO(result.stdout))] == ["Moscow denied opposing Turkey."]
+    result = runner.invoke(app, ["export", str(graph_file), "-f", "csv", "--source", "example news", "--until", "2019"])
+    assert {r["relation"] for r in csv.DictReader(io.StringIO(result.stdout))} == {"agreed"}
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--around", "Nobody"], "no node of the graph is named 'Nobody'"),
+    (["--since", "17/02/2020"], "--since '17/02/2020' is not a date"),
+    (["--until", "2020-02-30"], "--until '2020-02-30' is not a date"),
+    (["--source", "Nowhere Times"], "no article of the graph has the source"),
+    (["--around", "Turkey", "--hops", "-1"], "--hops"),
+])
+def test_cli_selection_errors_are_one_line(graph_file, args, message):
+    result = runner.invoke(app, ["export", str(graph_file), "--format", "nt", *args])
+    assert result.exit_code == 2 and message in result.stderr
 
 
 def test_cli_missing_graph(tmp_path):

@@ -11,7 +11,8 @@ from rdflib.compare import isomorphic
 from rich.cells import cell_len
 from test_rdf import sample_kg
 
-from kg.model import Assertion, Entity, EntityKind, Evidence, Mode, RelationType
+from kg.contested import mark_contested
+from kg.model import Assertion, Document, Entity, EntityKind, Evidence, Mode, RelationType
 from kg.namespaces import KG, KGR, queries_dir
 from kg.query import QueryResult, format_result, list_queries, load_graph, load_query, query_parameters, run_query
 from kg.rdf import serialize, to_rdf
@@ -43,7 +44,8 @@ def labels(result: QueryResult, *columns: str) -> list[tuple]:
 
 # --------------------------------------------------------------------------- example queries
 
-EXPECTED_QUERIES = {"actor", "agreement_parties", "agreements", "attended", "backs", "events", "evidence", "opposes"}
+EXPECTED_QUERIES = {"actor", "agreement_parties", "agreements", "attended", "backs", "events", "evidence", "opposes",
+                    "relations_between", "relation_dates", "contested", "denials"}
 PARAMETERISED = {"actor": "kg:Actor", "evidence": "kg:Actor", "attended": "kg:Event", "agreement_parties": "kg:Agreement"}
 SAMPLE_NAMES = {"kg:Actor": "Turkey", "kg:Event": "Munich Security Conference", "kg:Agreement": "Sochi Agreement"}
 """A node of each class the parameterised examples name, in the sample graph."""
@@ -122,6 +124,120 @@ def test_agreement_parties_of_one_agreement(graph):
     assert run_query(graph, load_query("agreement_parties"), {"name": "sochi agreement"}).rows == result.rows
 
 
+# --------------------------------------------------------------------------- time and contested claims
+
+SOCHI_DEAL = "Turkey and Russia signed the Sochi deal."
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("bindings, expected", [
+    ({}, [("Russia", "agreed", "Sochi Agreement", "2018-09", "2018-09", "1"),
+          ("Turkey", "agreed", "Sochi Agreement", "2018-09", "2018-09", "1"),
+          ("Recep Tayyip Erdogan", "attended", "Munich Security Conference", "2020-02-17", "2020-02-17", "1"),
+          ("Recep Tayyip Erdogan", "backs", "Turkey", "2020-02-17", "2020-02-17", "1"),
+          ("Russia", "opposes", "Turkey", "2020-02-17", "2020-02-17", "1")]),  # the denial and doc-2 left out
+    ({"since": "2018", "until": "2018"}, [("Russia", "agreed", "Sochi Agreement", "2018-09", "2018-09", "1"),
+                                          ("Turkey", "agreed", "Sochi Agreement", "2018-09", "2018-09", "1")]),
+    ({"since": "2018-09-30", "until": "2019"}, [("Russia", "agreed", "Sochi Agreement", "2018-09", "2018-09", "1"),
+                                                ("Turkey", "agreed", "Sochi Agreement", "2018-09", "2018-09", "1")]),
+    ({"since": "2018-10"}, [("Recep Tayyip Erdogan", "attended", "Munich Security Conference", "2020-02-17",
+                             "2020-02-17", "1"),
+                            ("Recep Tayyip Erdogan", "backs", "Turkey", "2020-02-17", "2020-02-17", "1"),
+                            ("Russia", "opposes", "Turkey", "2020-02-17", "2020-02-17", "1")]),
+    ({"until": "2020-02-16"}, [("Russia", "agreed", "Sochi Agreement", "2018-09", "2018-09", "1"),
+                               ("Turkey", "agreed", "Sochi Agreement", "2018-09", "2018-09", "1")]),
+    ({"since": "2020-02-18"}, []),  # only the denial is dated later
+])
+def test_relations_between_two_dates(graph, engine, bindings, expected):
+    result = run_query(graph, load_query("relations_between"), bindings, engine=engine)
+    assert labels(result, "subjectLabel", "relation", "objectLabel", "first", "last", "evidence") == expected
+
+
+def test_relations_between_agrees_with_the_periods_python_reads():
+    """The range the query keeps is the one kg export --since/--until keeps (kg.periods.overlaps)."""
+    from kg.periods import overlaps
+
+    dates = ["2018", "2018-09", "2018-09-15", "2019-12-31", "2020-02", "2020-02-29"]
+    kg = sample_kg()
+    kg.documents.append(Document("doc-9", "", "doc-9.txt"))
+    kg.entities["sochi"].documents.add("doc-9")
+    kg.assertions = [Assertion("turkey", RelationType.AGREED, "sochi", Evidence("doc-9", date, i, i + 1, date=date))
+                     for i, date in enumerate(dates)]
+    graph = to_rdf(kg)
+    bounds = [None, "2018", "2018-09", "2018-09-10", "2018-09-15", "2019-12", "2020-02-29", "2020"]
+    for since in bounds:
+        for until in bounds:
+            bindings = {k: v for k, v in (("since", since), ("until", until)) if v is not None}
+            result = run_query(graph, load_query("relations_between"), bindings)
+            expected = [d for d in dates if overlaps(d, since, until)]
+            assert labels(result, "evidence") == ([(str(len(expected)),)] if expected else []), (since, until)
+            if expected:
+                assert labels(result, "first", "last") == [(min(expected), max(expected))], (since, until)
+
+
+def test_relation_dates_give_first_and_last_seen(graph):
+    result = run_query(graph, load_query("relation_dates"))
+    rows = labels(result, "subjectLabel", "relation", "objectLabel", "firstSeen", "lastSeen", "evidence", "undated")
+    assert rows == [
+        ("Recep Tayyip Erdogan", "attended", "Munich Security Conference", "2020-02-17", "2020-02-17", "1", "0"),
+        ("Recep Tayyip Erdogan", "backs", "Turkey", "2020-02-17", "2020-02-17", "1", "0"),
+        ("Russia", "opposes", "Turkey", "2020-02-17", "2020-02-17", "2", "1"),  # doc-2's sentence is undated
+        ("Russia", "agreed", "Sochi Agreement", "2018-09", "2018-09", "1", "0"),
+        ("Turkey", "agreed", "Sochi Agreement", "2018-09", "2018-09", "1", "0"),
+    ]
+
+
+def test_relation_dates_show_a_stance_that_flips():
+    kg = sample_kg()
+    later = Evidence("doc-3", "Moscow now backs Turkey.", 0, 24, date="2021-05", date_precision="month")
+    kg.assertions = mark_contested([*kg.assertions, Assertion("russia", RelationType.BACKS, "turkey", later)])
+    result = run_query(to_rdf(kg), load_query("relation_dates"))
+    rows = [row for row in labels(result, "subjectLabel", "relation", "objectLabel", "firstSeen", "lastSeen")
+            if row[0] == "Russia" and row[2] == "Turkey"]
+    assert rows == [("Russia", "backs", "Turkey", "2021-05", "2021-05"),
+                    ("Russia", "opposes", "Turkey", "2020-02-17", "2020-02-17")]
+    contested = run_query(to_rdf(kg), load_query("contested"))
+    assert {row[1] for row in labels(contested, "subjectLabel", "relation")} == {"backs", "opposes"}
+
+
+def test_contested_lists_both_sides_with_their_sentences(graph):
+    result = run_query(graph, load_query("contested"))
+    rows = labels(result, "subjectLabel", "relation", "objectLabel", "mode", "speakerLabel", "date", "sentence")
+    assert rows == [
+        ("Russia", "opposes", "Turkey", "ReportedSpeech", "Recep Tayyip Erdogan", "2020-02-17",
+         "Moscow opposes Turkey, Erdogan said."),
+        ("Russia", "opposes", "Turkey", "Denied", "Russia", "2020-02-20", "Moscow denied opposing Turkey."),
+        ("Russia", "opposes", "Turkey", "Fact", None, None, "Russia opposes Turkey over Idlib."),  # undated last
+    ]
+    assert labels(result, "title", "url")[0] == ("Idlib talks", "https://example.org/news/1")
+
+
+def test_denials_say_who_denies_what(graph):
+    result = run_query(graph, load_query("denials"))
+    rows = labels(result, "speakerLabel", "subjectLabel", "relation", "objectLabel", "date", "contested", "sentence",
+                  "title")
+    assert rows == [("Russia", "Russia", "opposes", "Turkey", "2020-02-20", "true", "Moscow denied opposing Turkey.",
+                     "Moscow denies")]
+
+
+def test_a_denial_is_no_party_nor_attendee():
+    kg = sample_kg()
+    denial = _denial("Erdogan denied signing the Sochi deal.")
+    kg.assertions += [Assertion("erdogan", RelationType.AGREED, "sochi", denial),
+                      Assertion("turkey", RelationType.ATTENDED, "msc", denial)]
+    graph = to_rdf(kg)
+    parties = run_query(graph, load_query("agreement_parties"), {"name": "Sochi Agreement"})
+    assert {row[0] for row in labels(parties, "partyLabel")} == {"Russia", "Turkey"}
+    attended = run_query(graph, load_query("attended"), {"name": "Munich Security Conference"})
+    assert {row[0] for row in labels(attended, "actorLabel")} == {"Recep Tayyip Erdogan"}
+    denials = run_query(graph, load_query("denials"))
+    assert len(denials.rows) == 3
+
+
+def _denial(sentence: str) -> Evidence:
+    return Evidence("doc-3", sentence, 0, len(sentence), Mode.DENIED, date="2020-02-20", date_precision="day")
+
+
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 def test_first_and_latest_dates_skip_articles_without_an_iso_date(engine):
     kg = sample_kg()  # doc-1 is dated 2020-02-17; doc-2's date, "17 February 2020", is no xsd:date
@@ -143,6 +259,7 @@ def test_evidence_of_one_actor_newest_first(graph):
     result = run_query(graph, load_query("evidence.rq"), {"name": "Russia"})
     rows = labels(result, "documentId", "direction", "relation", "otherLabel", "mode", "speakerLabel", "date")
     assert rows == [
+        ("doc-3", "out", "opposes", "Turkey", "Denied", "Russia", "2020-02-20"),  # the denier is the speaker
         ("doc-1", "out", "opposes", "Turkey", "ReportedSpeech", "Recep Tayyip Erdogan", "2020-02-17"),
         ("doc-1", "out", "agreed", "Sochi Agreement", "Fact", None, "2020-02-17"),
         ("doc-2", "out", "opposes", "Turkey", "Fact", None, "17 February 2020"),  # no ISO date: last
@@ -151,7 +268,7 @@ def test_evidence_of_one_actor_newest_first(graph):
     assert {row[result.variables.index("title")] for row in doc1} == {"Idlib talks"}
     assert {row[result.variables.index("actor")] for row in result.rows} == {str(KGR["country/russia"])}
     sentences = [row[result.variables.index("sentence")] for row in result.rows]
-    assert sentences[0] == "Moscow opposes Turkey, Erdogan said."
+    assert sentences[:2] == ["Moscow denied opposing Turkey.", "Moscow opposes Turkey, Erdogan said."]
 
 
 def test_actor_by_label_and_alt_label_case_insensitive(graph):
@@ -159,11 +276,11 @@ def test_actor_by_label_and_alt_label_case_insensitive(graph):
     by_label = run_query(graph, query, {"name": "turkey"})
     by_alt = run_query(graph, query, {"name": "ANKARA"})
     assert by_label.rows == by_alt.rows == run_query(graph, query, {"name": "Turkey"}).rows
-    rows = labels(by_label, "direction", "relation", "otherLabel", "evidence", "facts", "reported", "future")
+    rows = labels(by_label, "direction", "relation", "otherLabel", "evidence", "facts", "reported", "future", "denied")
     assert rows == [
-        ("in", "opposes", "Russia", "2", "1", "1", "0"),
-        ("in", "backs", "Recep Tayyip Erdogan", "1", "1", "0", "0"),
-        ("out", "agreed", "Sochi Agreement", "1", "1", "0", "0"),
+        ("in", "opposes", "Russia", "3", "1", "1", "0", "1"),
+        ("in", "backs", "Recep Tayyip Erdogan", "1", "1", "0", "0", "0"),
+        ("out", "agreed", "Sochi Agreement", "1", "1", "0", "0", "0"),
     ]
     assert {row[by_label.variables.index("actorLabel")] for row in by_label.rows} == {"Turkey"}
 
@@ -245,7 +362,7 @@ def test_table_is_aligned(graph):
     text = format_result(result, "table")
     lines = text.splitlines()
     header, rule, body, footer = lines[0], lines[1], lines[2:-1], lines[-1]
-    assert footer == "4 rows"
+    assert footer == "5 rows"
     assert header.split() == result.variables
     starts = [i for i, c in enumerate(rule) if c == "-" and (i == 0 or rule[i - 1] == " ")]
     assert len(starts) == len(result.variables)
@@ -265,7 +382,7 @@ def test_table_shortens_iris(graph):
 def test_csv(graph):
     result = run_query(graph, load_query("evidence"), {"name": "Turkey"})
     rows = list(csv.reader(io.StringIO(format_result(result, "csv"))))
-    assert len(rows) == 5 and rows[0] == result.variables
+    assert len(rows) == 6 and rows[0] == result.variables
     assert rows[1:] == [[value or "" for value in row] for row in result.rows]
 
 
@@ -280,13 +397,14 @@ def test_json_is_sparql_results_json(graph):
     document = json.loads(format_result(result, "json"))
     assert document["head"]["vars"] == result.variables
     bindings = document["results"]["bindings"]
-    assert len(bindings) == 4
-    first = bindings[0]
+    assert len(bindings) == 5
+    assert bindings[0]["sentence"]["value"] == "Moscow denied opposing Turkey."  # the newest article
+    first = bindings[1]
     assert first["assertion"]["type"] == "uri"
     assert first["sentence"] == {"type": "literal", "value": "Erdogan backs Ankara's position in Idlib."}
     assert first["start"]["datatype"] == "http://www.w3.org/2001/XMLSchema#integer"
     assert "speakerLabel" not in first  # unbound variables are left out
-    assert bindings[1]["speakerLabel"]["value"] == "Recep Tayyip Erdogan"
+    assert bindings[2]["speakerLabel"]["value"] == "Recep Tayyip Erdogan"
 
 
 def test_unknown_result_format(graph):

@@ -15,6 +15,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
 from kg.camps import find_camps
+from kg.contested import mark_contested
 from kg.model import Assertion, Document, Entity, EntityKind, Evidence, KnowledgeGraph, Mode, RelationType
 import kg.namespaces as ns  # ns.XSD: a module-level XSD makes pytest's collector warn
 from kg.namespaces import KG, KGR, OWL, RDF, RDFS, SDO, SKOS, ontology_dir
@@ -40,39 +41,47 @@ TEXT_1 = (
     "Turkey and Russia signed the Sochi deal."
 )
 TEXT_2 = "Russia opposes Turkey over Idlib."
+TEXT_3 = "Moscow denied opposing Turkey."
 
 
-def _evidence(doc_id: str, text: str, sentence: str, mode: Mode = Mode.FACT) -> Evidence:
+def _evidence(doc_id: str, text: str, sentence: str, mode: Mode = Mode.FACT, date: str | None = None) -> Evidence:
     start = text.index(sentence)
-    return Evidence(doc_id, sentence, start, start + len(sentence), mode)
+    precision = {4: "year", 7: "month", 10: "day"}.get(len(date or ""))
+    return Evidence(doc_id, sentence, start, start + len(sentence), mode, date=date, date_precision=precision)
 
 
 def sample_kg() -> KnowledgeGraph:
-    """Two countries, a person, an agreement, an event; each relation, reported speech, future; a camp."""
+    """Two countries, a person, an agreement, an event; each relation, reported speech, future;
+    a denial (doc-3), so that Russia opposing Turkey is contested; sentences dated (the Sochi
+    deal to September 2018, what doc-1 says else to its day; doc-2 has no understood date); a camp."""
     documents = [
         Document("doc-1", TEXT_1, "input/doc-1.txt", title="Idlib talks", date="2020-02-17",
                  url="https://example.org/news/1", source="Example News"),
         Document("doc-2", TEXT_2, "input/doc-2.txt", date="17 February 2020"),
+        Document("doc-3", TEXT_3, "input/doc-3.txt", title="Moscow denies", date="2020-02-20", source="Wire"),
     ]
     entities = {
-        "turkey": Entity("turkey", EntityKind.COUNTRY, "Turkey", {"Turkey", "Ankara", "Turkish forces"}, {"doc-1", "doc-2"}),
-        "russia": Entity("russia", EntityKind.COUNTRY, "Russia", {"Moscow"}, {"doc-1", "doc-2"}),
+        "turkey": Entity("turkey", EntityKind.COUNTRY, "Turkey", {"Turkey", "Ankara", "Turkish forces"},
+                         {"doc-1", "doc-2", "doc-3"}),
+        "russia": Entity("russia", EntityKind.COUNTRY, "Russia", {"Moscow"}, {"doc-1", "doc-2", "doc-3"}),
         "erdogan": Entity("erdogan", EntityKind.PERSON, "Recep Tayyip Erdogan", {"Erdogan"}, {"doc-1"}),
         "sochi": Entity("sochi", EntityKind.AGREEMENT, "Sochi Agreement", {"Sochi deal"}, {"doc-1"}),
         "msc": Entity("msc", EntityKind.EVENT, "Munich Security Conference", set(), {"doc-1"}),
     }
-    ev = lambda sentence, mode=Mode.FACT: _evidence("doc-1", TEXT_1, sentence, mode)  # noqa: E731
+    ev = lambda sentence, mode=Mode.FACT, date="2020-02-17": _evidence("doc-1", TEXT_1, sentence, mode, date)  # noqa: E731
     assertions = [
         Assertion("erdogan", RelationType.BACKS, "turkey", ev("Erdogan backs Ankara's position in Idlib.")),
         Assertion("russia", RelationType.OPPOSES, "turkey",
                   ev("Moscow opposes Turkey, Erdogan said.", Mode.REPORTED), speaker_id="erdogan"),
         Assertion("erdogan", RelationType.ATTENDED, "msc",
                   ev("Erdogan will attend the Munich Security Conference.", Mode.FUTURE)),
-        Assertion("turkey", RelationType.AGREED, "sochi", ev("Turkey and Russia signed the Sochi deal.")),
-        Assertion("russia", RelationType.AGREED, "sochi", ev("Turkey and Russia signed the Sochi deal.")),
+        Assertion("turkey", RelationType.AGREED, "sochi", ev("Turkey and Russia signed the Sochi deal.", date="2018-09")),
+        Assertion("russia", RelationType.AGREED, "sochi", ev("Turkey and Russia signed the Sochi deal.", date="2018-09")),
         Assertion("russia", RelationType.OPPOSES, "turkey", _evidence("doc-2", TEXT_2, TEXT_2)),
+        Assertion("russia", RelationType.OPPOSES, "turkey", _evidence("doc-3", TEXT_3, TEXT_3, Mode.DENIED, "2020-02-20"),
+                  speaker_id="russia"),
     ]
-    kg = KnowledgeGraph(documents, entities, assertions)
+    kg = KnowledgeGraph(documents, entities, mark_contested(assertions))
     kg.camps = find_camps(kg)  # as a build does: Erdogan and Turkey
     return kg
 
@@ -139,7 +148,7 @@ def test_entity_triples(graph):
     assert (MSC, RDF.type, KG.Event) in graph
     assert list(graph.objects(TURKEY, RDFS.label)) == [Literal("Turkey")]
     assert set(graph.objects(TURKEY, SKOS.altLabel)) == {Literal("Ankara"), Literal("Turkish forces")}
-    assert set(graph.objects(TURKEY, KG.mentionedIn)) == {DOC1, KGR["document/doc-2"]}
+    assert set(graph.objects(TURKEY, KG.mentionedIn)) == {DOC1, KGR["document/doc-2"], KGR["document/doc-3"]}
     assert Literal("Turkey").datatype is None  # plain strings, xsd:string by default
 
 
@@ -157,8 +166,9 @@ def test_document_triples(graph):
 
 
 def test_one_assertion_node_per_assertion(graph):
-    assert len(set(graph.subjects(RDF.type, KG.Assertion))) == 6
-    assert len(assertion_nodes(graph, KG.opposes)) == 2
+    assert len(set(graph.subjects(RDF.type, KG.Assertion))) == 7
+    assert len(assertion_nodes(graph, KG.opposes)) == 3  # stated twice, denied once
+    assert len(set(graph.subjects(KG.mode, KG.Denied))) == 1
     assert len(assertion_nodes(graph, KG.agreed)) == 2
 
 
@@ -194,7 +204,7 @@ def test_no_blank_nodes(graph):
 def test_duplicate_assertions_collapse():
     kg = sample_kg()
     kg.assertions.append(kg.assertions[0])
-    assert len(set(to_rdf(kg).subjects(RDF.type, KG.Assertion))) == 6
+    assert len(set(to_rdf(kg).subjects(RDF.type, KG.Assertion))) == 7
 
 
 def test_speaker_only_with_reported_speech():

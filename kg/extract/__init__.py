@@ -12,11 +12,13 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from kg.extract.arguments import actors_of
+from kg.extract.dates import sentence_date
 from kg.extract.mentions import Found, MentionIndex, find_mentions
 from kg.extract.modality import modality
 from kg.extract.relations import RelationFinder
 from kg.lexicon import Lexicon, load_lexicon
 from kg.model import Claim, Document, Evidence, Extraction, Mention
+from kg.schema import MODES
 
 
 class Extractor:
@@ -50,10 +52,12 @@ class Extractor:
             if judged.speaker is not None:
                 speakers = actors_of(judged.speaker, index)
                 speaker = as_mention(speakers[0]) if speakers else None
+            date, precision = sentence_date(candidate.trigger, document, judged.future)
             evidence = Evidence(document.doc_id, text, sentence.start_char, sentence.start_char + len(text),
-                                judged.mode, speaker)
+                                judged.mode, speaker, date, precision)
             claim = Claim(as_mention(candidate.subject), candidate.relation, as_mention(candidate.object), evidence)
-            identity = (claim.subject.key, claim.relation, claim.object.key, sentence.start_char)
+            # a sentence may state a relation and deny it ("X, which backs Y, denies arming it"): both kept
+            identity = (claim.subject.key, claim.relation, claim.object.key, sentence.start_char, MODES[judged.mode].holds)
             if identity not in seen:
                 seen.add(identity)
                 claims.append(claim)

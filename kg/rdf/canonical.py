@@ -25,7 +25,7 @@ from kg.formats.rdf_writers.base import RDF_TYPE, Group, Run
 from kg.model import KnowledgeGraph, RelationType
 from kg.rdf.iris import camp_iri, document_iri, entity_iri
 from kg.rdf.triples import (Triple, assertion_triples, camp_triples, chosen_assertions, document_triples, entity_node,
-                            entity_triples, relation_triple)
+                            entity_triples, relation_triple, start_date_triples, start_dates)
 
 __all__ = ["Run", "Group", "canonical_groups"]
 
@@ -64,9 +64,10 @@ def _graph_groups(graph: Graph) -> Iterator[Group]:
         yield subject, _runs(graph.predicate_objects(subject))
 
 
-def _entity_and_relations(kg: KnowledgeGraph, entity_id: str,
-                          outgoing: Iterable[tuple[RelationType, str]]) -> Iterator[Triple]:
+def _entity_and_relations(kg: KnowledgeGraph, entity_id: str, outgoing: Iterable[tuple[RelationType, str]],
+                          starts: dict[str, str]) -> Iterator[Triple]:
     yield from entity_triples(kg.entities[entity_id])
+    yield from start_date_triples(kg, entity_id, starts)
     for relation, object_id in outgoing:
         yield relation_triple(kg, entity_id, relation, object_id)
 
@@ -81,11 +82,12 @@ def _kg_groups(kg: KnowledgeGraph) -> Iterator[Group]:
     outgoing: dict[str, list[tuple[RelationType, str]]] = defaultdict(list)
     for subject_id, relation, object_id in kg.relations():
         outgoing[subject_id].append((relation, object_id))
+    starts = start_dates(kg)
     makers: list[tuple[str, Callable[[], Iterable[Triple]]]] = []
     for doc in kg.documents:
         makers.append((str(document_iri(doc.doc_id)), partial(document_triples, doc)))
     for entity_id, entity in kg.entities.items():
-        makers.append((str(entity_iri(entity)), partial(_entity_and_relations, kg, entity_id, outgoing.get(entity_id, ()))))
+        makers.append((str(entity_iri(entity)), partial(_entity_and_relations, kg, entity_id, outgoing.get(entity_id, ()), starts)))
     for key, (iri, assertion) in chosen_assertions(kg.assertions).items():
         makers.append((key, partial(assertion_triples, kg, assertion, iri)))
     for camp in kg.camps:

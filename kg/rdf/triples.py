@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.model import Assertion, Camp, Document, Entity, KnowledgeGraph, Mode, RelationType
+from kg.model import Assertion, Camp, Document, Entity, KnowledgeGraph, RelationType
 from kg.namespaces import bind_prefixes
 from kg.rdf.iris import assertion_iri, assertion_key, camp_iri, document_iri, entity_iri
 from kg.rdf.terms import KG_TERMS as _KG
@@ -24,11 +24,15 @@ from kg.rdf.terms import SDO_TERMS as _SDO
 from kg.rdf.terms import SKOS_TERMS as _SKOS
 from kg.rdf.terms import XSD_TERMS as _XSD
 from kg.rdf.terms import date_literal, integer_literal
+from kg.schema import MODES, NODE_KINDS
 
 __all__ = ["Triple", "document_triples", "entity_triples", "UnknownEntityError", "entity_node", "assertion_triples",
-           "relation_triple", "relation_triples", "chosen_assertions", "camp_triples", "kg_triples", "to_rdf"]
+           "relation_triple", "relation_triples", "chosen_assertions", "camp_triples", "start_dates", "start_date_triples",
+           "kg_triples", "to_rdf"]
 
 Triple = tuple[Node, Node, Node]
+
+_TRUE = Literal(True)  # xsd:boolean "true", the value of kg:contested
 
 
 def document_triples(doc: Document) -> Iterator[Triple]:
@@ -80,7 +84,9 @@ def assertion_triples(kg: KnowledgeGraph, assertion: Assertion, node: URIRef | N
     """The ``kg:Assertion`` node of one assertion; ``node`` is its IRI when already made
     (:func:`kg.rdf.assertion_iri`, a SHA-1).
 
-    ``kg:speaker`` is written only with ``Mode.REPORTED`` and a known speaker.
+    ``kg:speaker`` is written only in a mode someone speaks in (reported speech, a denial) and
+    when the speaker is known; ``kg:date`` when the evidence has a date; ``kg:contested true`` on a
+    contested assertion only. A denial's assertion is all there is of it: no direct triple.
     """
     if node is None:
         node = assertion_iri(assertion)
@@ -94,8 +100,12 @@ def assertion_triples(kg: KnowledgeGraph, assertion: Assertion, node: URIRef | N
     yield node, _KG.startOffset, integer_literal(ev.start)
     yield node, _KG.endOffset, integer_literal(ev.end)
     yield node, _KG.mode, _KG[ev.mode.value]
-    if ev.mode is Mode.REPORTED and assertion.speaker_id:
+    if MODES[ev.mode].spoken and assertion.speaker_id:
         yield node, _KG.speaker, entity_node(kg, assertion.speaker_id)
+    if ev.date:
+        yield node, _KG.date, date_literal(ev.date)
+    if assertion.contested:
+        yield node, _KG.contested, _TRUE
 
 
 def relation_triple(kg: KnowledgeGraph, subject_id: str, relation: RelationType | str, object_id: str) -> Triple:
@@ -104,7 +114,8 @@ def relation_triple(kg: KnowledgeGraph, subject_id: str, relation: RelationType 
 
 
 def relation_triples(kg: KnowledgeGraph) -> Iterator[Triple]:
-    """The direct triple ``subject kg:<relation> object`` of every distinct relation."""
+    """The direct triple ``subject kg:<relation> object`` of every distinct relation the text says
+    holds (``kg.relations()``: not what is only denied)."""
     for subject_id, relation, object_id in sorted(kg.relations()):
         yield relation_triple(kg, subject_id, relation, object_id)
 
@@ -119,6 +130,47 @@ def chosen_assertions(assertions: Iterable[Assertion]) -> dict[str, tuple[URIRef
         if held is None or (held[1].speaker_id is None and assertion.speaker_id):
             chosen[str(iri)] = (iri, assertion)
     return chosen
+
+
+def _period_start(iso: str) -> str:
+    """The first day of a period ("2018" -> "2018-01-01"), to order dates of any precision."""
+    return iso + "-01-01"[len(iso) - 4:]
+
+
+def start_dates(kg: KnowledgeGraph) -> dict[str, str]:
+    """entity_id -> ``schema:startDate`` of the agreements and events (the nodes that are no
+    actors): the earliest date a sentence naming one gives for it, in an assertion that says the
+    relation holds. A sentence's date that is the article's own date is left out: an undated
+    sentence gets that date too, so that it would say nothing of when the event was.
+
+    >>> from kg.model import Entity, EntityKind, Evidence
+    >>> doc = Document("d", "", "d.txt", date="2020-02-12", date_precision="day")
+    >>> kg = KnowledgeGraph([doc], {"iran": Entity("iran", EntityKind.COUNTRY, "Iran"),
+    ...                             "talks": Entity("talks", EntityKind.EVENT, "Talks")})
+    >>> def attended(date): return Assertion("iran", RelationType.ATTENDED, "talks", Evidence("d", "", 0, 0, date=date))
+    >>> kg.assertions = [attended("2020-02-12"), attended("2020-02-10"), attended("2020-02")]
+    >>> start_dates(kg)
+    {'talks': '2020-02'}
+    """
+    published = {doc.doc_id: doc.date for doc in kg.documents}
+    starts: dict[str, str] = {}
+    for assertion in kg.assertions:
+        ev = assertion.evidence
+        entity = kg.entities.get(assertion.object_id)
+        if (entity is None or NODE_KINDS[entity.kind].is_actor or not MODES[ev.mode].holds or not ev.date
+                or ev.date == published.get(ev.doc_id)):
+            continue
+        held = starts.get(entity.entity_id)
+        # earliest first; of periods starting on one day, the finest (its start is what is known)
+        if held is None or (_period_start(ev.date), -len(ev.date)) < (_period_start(held), -len(held)):
+            starts[entity.entity_id] = ev.date
+    return starts
+
+
+def start_date_triples(kg: KnowledgeGraph, entity_id: str, starts: dict[str, str]) -> Iterator[Triple]:
+    """``schema:startDate`` of an agreement or event, from :func:`start_dates`, when it has one."""
+    if entity_id in starts:
+        yield entity_node(kg, entity_id), _SDO.startDate, date_literal(starts[entity_id])
 
 
 def _unique_assertions(assertions: Iterable[Assertion]) -> list[Assertion]:
@@ -141,8 +193,10 @@ def kg_triples(kg: KnowledgeGraph) -> Iterator[Triple]:
     """Every triple of the RDF form of ``kg``, in a deterministic order."""
     for doc in sorted(kg.documents, key=lambda d: d.doc_id):
         yield from document_triples(doc)
+    starts = start_dates(kg)
     for entity_id in sorted(kg.entities):
         yield from entity_triples(kg.entities[entity_id])
+        yield from start_date_triples(kg, entity_id, starts)
     yield from relation_triples(kg)
     for assertion in _unique_assertions(kg.assertions):
         yield from assertion_triples(kg, assertion)

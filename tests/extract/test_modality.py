@@ -1,4 +1,5 @@
-"""kg.extract.modality: how a sentence states a relation (fact, someone's words, intention), or that it does not."""
+"""kg.extract.modality: how a sentence states a relation (fact, someone's words, intention), denies it, or
+does not state it at all."""
 from __future__ import annotations
 
 import pytest
@@ -19,6 +20,43 @@ NOT_ASSERTED = [
 @pytest.mark.parametrize("text", NOT_ASSERTED)
 def test_negated_denied_and_wished_relations_are_not_asserted(relations_in, text):
     assert relations_in(text) == set()
+
+
+@pytest.mark.parametrize("text, denial", [
+    ("Rwanda denied supporting the M23 rebels.", ("Rwanda", "backs", "March 23 Movement", "Rwanda")),
+    ("The Kremlin denied that Russian forces had targeted Ukraine.", ("Russia", "opposes", "Ukraine", "Russia")),
+    ("Moscow denied arming the Houthis.", ("Russia", "backs", "Houthis", "Russia")),
+    ("Iran rejected reports that Tehran backs the Houthis.", ("Iran", "backs", "Houthis", "Iran")),
+    ("Russia backs Syria and denied arming Hezbollah.", ("Russia", "backs", "Hezbollah", "Russia")),
+    ("Hungary has not backed the European Union.", ("Hungary", "backs", "European Union", None)),
+    ("Egypt refused to back Ethiopia.", ("Egypt", "backs", "Ethiopia", None)),
+    ("Turkey said Russia has not backed the Syrian government.", ("Russia", "backs", "Syria", "Turkey")),
+])
+def test_denials_and_negations_are_kept_as_denied_with_the_denier(relations_in, denials_in, text, denial):
+    assert denials_in(text) == {denial}
+    assert denial[:3] not in relations_in(text)  # a denial states nothing: no direct triple
+
+
+@pytest.mark.parametrize("text", [
+    "Russia did not deny backing the Syrian government.",  # neither stated nor denied
+    "We will not allow al-Qaeda to attack the United States.",  # prevented, not denied
+    "Saudi Arabia has not joined the strikes and has held talks with the Houthis.",  # the talks are held
+    "South Korea has rejected North Korea's demand to sever its alliance with the United States.",
+])
+def test_a_negation_elsewhere_in_the_sentence_denies_nothing(denials_in, text):
+    assert denials_in(text) == set()
+
+
+def test_a_denial_beside_an_accusation_keeps_only_the_denial(denials_in):
+    # "accuses" is coordinated with what Kigali denies, not denied itself
+    text = "Kigali denies backing the M23 rebels and accuses Kinshasa of fighting alongside the FDLR."
+    assert {d[:3] for d in denials_in(text)} == {("Rwanda", "backs", "March 23 Movement")}
+
+
+def test_a_statement_and_a_denial_in_one_sentence_are_both_kept(claims_in):
+    claims = claims_in("Russia backs Syria politically but has not backed Syria militarily.")
+    assert sorted((c.subject.text, c.relation, c.object.text, c.evidence.mode) for c in claims) == [
+        ("Russia", RelationType.BACKS, "Syria", Mode.DENIED), ("Russia", RelationType.BACKS, "Syria", Mode.FACT)]
 
 
 def test_accusations_oppose_the_accused_only(relations_in):
