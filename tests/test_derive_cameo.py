@@ -65,6 +65,7 @@ def test_patterns_become_objects(derived):
     assert ("remember", "ambassador", "severance") not in objects  # the comment names only "recall"
     assert {noun for (verb, noun, family) in objects if family == "stance"} >= {"proposal", "suggestion"}
     assert ("*", "aid", "giving") in objects
+    assert {noun for (verb, noun, family) in objects if family == "warning"} == {"consequences", "response"}
 
 
 def test_the_lexicon_holds_what_the_converter_derives(derived):

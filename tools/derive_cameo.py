@@ -23,17 +23,19 @@ and writes two tab-separated files into the lexicon folder:
     as too ambiguous or read elsewhere. Families: ``verb`` (the other party is the object: "X
     attacked Y"), ``stance`` (also the owner of what the object names: "X rejected Y's proposal"),
     ``prep`` (the other party comes with the preposition: "X cooperated with Y"), ``giving`` (a
-    verb that hands over aid: "X sent weapons to Y"; the noun family reads it), and ``particle``
+    verb that hands over aid: "X sent weapons to Y"), and ``particle``
     rows with relation ``none``: a particle that turns the verb into something else ("back down").
 ``cameo_objects.tsv``: ``verb  particle  object  cameo  block  relation  family``.
     ``severance`` rows: a verb that is no relation alone but is one with that object ("recall" +
-    "ambassador", "cut" + "ties", "suspend" + "aid": CAMEO 16, reduce relations); ``stance`` rows
+    "ambassador", "cut" + "ties", "suspend" + "aid": CAMEO 16-17, reduce relations, coerce);
+    ``warning`` rows: a warning of that threat ("warn" + "consequences": CAMEO 13); ``stance`` rows
     (verb ``*``): nouns naming what an actor proposes, demands or decides, whose owner a stance verb
     targets; ``giving`` rows (verb ``*``): nouns naming aid handed over.
 
 How a CAMEO code becomes a relation is the table ``CODES`` (longest prefix wins); which verbs are
 dropped, and why, are the tables ``DROPPED_BLOCKS`` and ``DROPPED``. kg's hand-curated
-``triggers.json`` stays first: ``kg.lexicon`` adds these rows only where it says nothing.
+``triggers.json`` stays first: ``kg.extract.relations.trigger_words`` adds these rows only where it
+says nothing.
 """
 from __future__ import annotations
 
@@ -156,10 +158,10 @@ DROPPED = {
     "remonstrate": NO_OBJECT, "reprobate": EVERYDAY, "scorn": FEELING, "abhor": FEELING,
     "jeer": EVERYDAY, "scoff": NO_OBJECT, "savage": EVERYDAY,
     "charge": "'charged Y with' is a prosecution, but 'charged a fee', 'charged ahead' are common",
-    "convict": "a court's act, not a side's", "fault": EVERYDAY, "implicate": EVERYDAY,
+    "fault": EVERYDAY, "implicate": EVERYDAY,
     "express": SPEECH, "mock": EVERYDAY, "grill": SPEECH, "brand": EVERYDAY,
     "contest": "'contest an election' is taking part: triggers.json reads it as attended",
-    "contradict": SPEECH, "renounce": EVERYDAY, "indict": "a court's act, not a side's", "slight": EVERYDAY,
+    "contradict": SPEECH, "renounce": EVERYDAY, "slight": EVERYDAY,
     # 12: reject
     "deny": "'denied Y's involvement' defends Y: a negating verb in modality.json, not a trigger",
     "withstand": EVERYDAY, "defect": "defecting to Y backs Y", "fail": "a negating verb in modality.json",
@@ -192,8 +194,7 @@ DROPPED = {
     "commandeer": EVERYDAY, "hijack": EVERYDAY, "overturn": EVERYDAY, "pirate": EVERYDAY,
     "revolutionise": EVERYDAY, "revolutionize": EVERYDAY, "appropriate": EVERYDAY, "tax": EVERYDAY,
     "fine": EVERYDAY, "censor": EVERYDAY, "disallow": EVERYDAY, "interdict": EVERYDAY,
-    "sentence": "a court's act, not a side's", "sue": "a lawsuit, not a side's act",
-    "remove": EVERYDAY, "prosecute": "a court's act, not a side's",
+    "remove": EVERYDAY,
     # 18: assault
     "bruise": EVERYDAY, "contaminate": EVERYDAY, "corrupt": EVERYDAY, "crack": EVERYDAY,
     "damage": EVERYDAY, "impair": EVERYDAY, "mar": EVERYDAY, "spoil": EVERYDAY, "tarnish": EVERYDAY,
@@ -245,6 +246,9 @@ SEVERANCE_NOUNS = {"relations", "ties", "links", "link", "cooperation", "aid", "
                    "diplomat", "diplomats", "envoy", "delegation", "flights", "trade", "sales", "sale",
                    "shipment", "loan", "grants", "donation", "supplies", "package", "recognition", "border",
                    "crossing", "airspace", "consul"}
+# Warnings that are threats (13): "X warned Y of consequences", "... of a military response".
+WARNING_BLOCKS = {"WARN"}
+WARNING_NOUNS_DROPPED = {"occupy": "a verb left in a noun's place"}
 # CAMEO's patterns name one member of a class ("- * DIPLOMAT [161] # EXPEL"); the pattern holds for all.
 SEVERANCE_CLASSES = [{"ambassador", "diplomat", "envoy", "consul"}, {"embassy", "embassies", "consulate"},
                      {"relations", "ties", "links", "link"}, {"aid", "assistance", "support"},
@@ -320,7 +324,7 @@ class Pattern:
     particle: str
     objects: tuple[str, ...]  # the object's head noun, or each member of its synonym set
     preposition: str  # of the first prepositional phrase, "" if none
-    prepositional_object: str  # "(AGAINST)" alone: ""
+    prepositional_objects: tuple[str, ...]  # its noun, or each member of its synonym set; "(AGAINST)" alone: ()
     code: str
     named: tuple[str, ...] = ()  # the verbs the coders found it with (its comment), as written: "CALLED_OFF"
 
@@ -427,15 +431,21 @@ def _read_pattern(block: str, line: str, comment: str, sets: dict[str, list[str]
         particle = words.pop(0).lower()
     objects: tuple[str, ...] = ()
     if words:
-        last = words[0].strip("{}").split()[-1]
-        objects = tuple(m for m in sets.get(last, []) if " " not in m) if last.startswith("&") else (_lower(last),)
-    preposition = prepositional_object = ""
+        objects = _members(words[0].strip("{}").split()[-1], sets)
+    preposition, prepositional_objects = "", ()
     if phrases:
         inner = phrases[0].split(None, 1)
         preposition = inner[0].lower()
-        prepositional_object = _lower(inner[1].strip("{} ").split()[-1]) if len(inner) > 1 else ""
+        if len(inner) > 1:
+            prepositional_objects = _members(inner[1].strip("{} ").split()[-1], sets)
     named = tuple(w.lower() for w in re.findall(r"[A-Za-z_]+", comment))
-    return Pattern(block, particle, objects, preposition, prepositional_object, code, named)
+    return Pattern(block, particle, objects, preposition, prepositional_objects, code, named)
+
+
+def _members(word: str, sets: dict[str, list[str]]) -> tuple[str, ...]:
+    """ "&TREATY" -> its one-word members; "AMBASSADOR" -> ("ambassador",)."""
+    members = sets.get(word, []) if word.startswith("&") else [_lower(word)]
+    return tuple(m for m in members if " " not in m)  # spaCy makes "air strike" two tokens
 
 
 def relation_of(code: str) -> tuple[str | None, str, str]:
@@ -498,7 +508,7 @@ def verb_rows(verbs: list[Verb], patterns: list[Pattern]) -> Iterator[tuple[str,
             own, _, _ = relation_of(LEMMA_CODES.get(verb.lemma, verb.code))
             if verb.particle or verb.preposition or verb.lemma in DROPPED or own is None or verb.own_code:
                 continue
-            if pattern.preposition and not pattern.prepositional_object and not pattern.objects \
+            if pattern.preposition and not pattern.prepositional_objects and not pattern.objects \
                     and not pattern.particle and relation and relation != own:
                 # "- * (AGAINST) [110]" in a cooperation block: "cooperate against Y" opposes Y
                 key = (verb.lemma, "", pattern.preposition)
@@ -522,7 +532,10 @@ def object_rows(verbs: list[Verb], patterns: list[Pattern], stance_blocks: set[s
     seen: set[tuple[str, str, str, str]] = set()
     for pattern in patterns:
         relation, _, _ = relation_of(pattern.code)
-        for noun in pattern.objects:
+        nouns = pattern.objects
+        if pattern.block in WARNING_BLOCKS and pattern.preposition in ("of", "about", "against") and not nouns:
+            nouns += pattern.prepositional_objects  # "- * (OF {COLLECTIVE ACTION}) [130] # WARN"
+        for noun in nouns:
             rows: list[tuple[str, str, str, str]] = []
             if pattern.code.startswith(SEVERANCE_CODES) and noun in SEVERANCE_NOUNS:
                 nouns = next((sorted(c) for c in SEVERANCE_CLASSES if noun in c), [noun])
@@ -532,6 +545,8 @@ def object_rows(verbs: list[Verb], patterns: list[Pattern], stance_blocks: set[s
                                 or (pattern.block in SEVERANCE_BLOCKS_BY_COMMENT and pattern.names(v)))]
                 rows = [(v.lemma, v.particle or pattern.particle, n, "severance") for v in cutters for n in nouns
                         if not (v.particle and pattern.particle)]
+            elif pattern.code.startswith("13") and pattern.block in WARNING_BLOCKS and noun not in WARNING_NOUNS_DROPPED:
+                rows = [(v.lemma, "", noun, "warning") for v in by_block[pattern.block] if pattern.names(v)]
             elif pattern.code.startswith(STANCE_CODES) and pattern.block in stance_blocks \
                     and noun not in STANCE_NOUNS_DROPPED and not pattern.particle:
                 rows = [("*", "", noun, "stance")]

@@ -57,6 +57,7 @@ class TriggerWords:
     giving_verbs: frozenset[str]  # "X sent weapons to Y": Y is backed ...
     giving_nouns: frozenset[str]  # ... when what is sent is one of these
     severance: dict[tuple[str, str], tuple[str, str]]  # (verb, object) -> (relation, particle): "cut ties"
+    warnings: frozenset[tuple[str, str]]  # (verb, threat): "warned Y of consequences"
 
 
 def trigger_words(lexicon: Lexicon) -> TriggerWords:
@@ -89,6 +90,7 @@ def trigger_words(lexicon: Lexicon) -> TriggerWords:
         giving_verbs=frozenset(r.lemma for r in kept if r.family == "giving"),
         giving_nouns=frozenset(t["giving_nouns"]) | _nouns(objects, "giving"),
         severance={(r.verb, r.noun): (r.relation, r.particle) for r in objects if r.family == "severance"},
+        warnings=frozenset((r.verb, r.noun) for r in objects if r.family == "warning"),
     )
 
 
@@ -281,8 +283,10 @@ def _has_agreement_object(verb: Token, ctx: Context) -> bool:
 
 
 def handle_prep_verb(token: Token, ctx: Context) -> Iterator[Candidate]:
-    """ "X sided with Y", "X clashed with Y", "X took part in E". """
-    preps = ctx.words.prep_verbs[token.lemma_.lower()]
+    """ "X sided with Y", "X clashed with Y", "X took part in E"; "X is allied with Y", "X is opposed to
+    Y's plan": a passive with no doer states where its subject stands. """
+    lemma = token.lemma_.lower()
+    preps = ctx.words.prep_verbs[lemma]
     attached = list(token.children) + [c for d in token.children if d.dep_ == "dobj" for c in d.children]
     for child in attached:  # "cut ties with X" hangs "with" on the object
         if child.dep_ != "prep" or child.lower_ not in preps:
@@ -291,7 +295,12 @@ def handle_prep_verb(token: Token, ctx: Context) -> Iterator[Candidate]:
         objects = [m for p in child.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
         if relation == RelationType.ATTENDED:
             objects += [m for p in child.children if p.dep_ == "pobj" for m in _events_in(p, ctx)]
+        if not objects and lemma in ctx.words.stance_verbs:
+            objects = [m for p in child.children if p.dep_ == "pobj" for item in conjuncts(p)
+                       if item.lemma_.lower() in ctx.words.stance_nouns for m in owners_of(item, ctx)]
         subjects = verb_subjects(token, ctx)
+        if not subjects and _is_passive(token) and not _agents(token):
+            subjects = [m for c in token.children if c.dep_ == "nsubjpass" for m in actors_of(c, ctx.index)]
         yield from _pairs(subjects, relation, objects, token)
 
 
@@ -691,6 +700,22 @@ def handle_severance(token: Token, ctx: Context) -> Iterator[Candidate]:
         yield from _pairs(subjects, relation, others, token)
 
 
+def handle_warning(token: Token, ctx: Context) -> Iterator[Candidate]:
+    """ "X warned Y of serious consequences", "X warned Y against any provocation", "X warned of reprisals
+    against Y": a warning of what ``cameo_objects.tsv`` calls a threat (CAMEO 13) threatens the one warned."""
+    lemma = token.lemma_.lower()
+    threats = [t for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "about", "against")
+               for p in c.children if p.dep_ == "pobj" for t in conjuncts(p)]
+    threats = [t for t in threats if (lemma, t.lemma_.lower()) in ctx.words.warnings
+               or (lemma, t.lower_) in ctx.words.warnings]
+    if not threats:
+        return
+    warned = [m for c in token.children if c.dep_ == "dobj" for m in actors_of(c, ctx.index)]
+    warned += [m for t in threats for c in t.children if c.dep_ == "prep" and c.lower_ in ("for", "against", "on")
+               for p in c.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
+    yield from _pairs(verb_subjects(token, ctx), RelationType.OPPOSES, warned, token)
+
+
 def handle_giving(token: Token, ctx: Context) -> Iterator[Candidate]:
     """ "X sent weapons to Y", "X gave Y $5 million of aid", "X supplied Y with arms", "X shared intelligence
     with Y": whoever hands over what ``cameo_objects.tsv`` calls aid backs the one who gets it. "X sent
@@ -766,6 +791,7 @@ def build_triggers(lexicon: Lexicon, words: TriggerWords | None = None) -> list[
         Trigger("prep_verb", handle_prep_verb, {"LEMMA": list(words.prep_verbs)}, verb),
         Trigger("severance", handle_severance, {"LEMMA": sorted({v for v, _ in words.severance})}, verb),
         Trigger("giving", handle_giving, {"LEMMA": sorted(words.giving_verbs)}, verb),
+        Trigger("warning", handle_warning, {"LEMMA": sorted({v for v, _ in words.warnings})}, verb),
         Trigger("noun", handle_noun, {"LEMMA": t["nouns"]}, noun),
         Trigger("hyphen", handle_hyphen_participle, {"LOWER": [f"- {w}" for w in t["hyphen_participles"]]}, pick=_last),
         Trigger("stance", handle_stance, {"LOWER": [f"{w} -" for w in t["stance_prefixes"]]}, pick=_next_word),

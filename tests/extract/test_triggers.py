@@ -22,6 +22,7 @@ REJECTIONS = [
     ("Iran turned down a Qatari offer to mediate.", {("Iran", "opposes", "Qatar")}),
     ("Kyiv dismissed Moscow's claims as propaganda.", {("Ukraine", "opposes", "Russia")}),
     ("Chad obstructed Sudan's bid to join the bloc.", {("Chad", "opposes", "Sudan")}),
+    ("Turkey is opposed to Sweden's membership.", {("Turkey", "opposes", "Sweden")}),
     # ... and praise of someone's decision backs him
     ("Uganda praised Kenya's decision to send troops.", {("Uganda", "backs", "Kenya")}),
     ("Iran condemned the Israeli raid.", {("Iran", "opposes", "Israel")}),
@@ -40,6 +41,8 @@ THREATS_AND_CUT_TIES = [
     ("Egypt called off talks with Ethiopia.", {("Egypt", "opposes", "Ethiopia")}),
     ("Russia closed its borders with Iran and Turkey.", {("Russia", "opposes", "Iran"), ("Russia", "opposes", "Turkey")}),
     ("Niger threatened to cut ties with France.", {("Niger", "opposes", "France")}),  # a threat: Future
+    ("The United States warned Iran of serious consequences.", {("United States", "opposes", "Iran")}),
+    ("China warned of reprisals against Taiwan.", {("China", "opposes", "Taiwan")}),
 ]
 
 COERCION_AND_FORCE = [
@@ -58,6 +61,7 @@ AID_AND_COOPERATION = [
     ("Russia granted asylum to Edward Snowden.", {("Russia", "backs", "Edward Snowden")}),
     ("Colombia cooperated with the United States.", {("Colombia", "backs", "United States")}),
     ("Germany praised Poland.", {("Germany", "backs", "Poland")}),
+    ("Hezbollah is allied with Iran.", {("Hezbollah", "backs", "Iran")}),
 ]
 
 NEAR_MISSES = [
@@ -80,6 +84,9 @@ NEAR_MISSES = [
     ("Germany backed down from its threat to Poland.", set()),  # yielding, not backing
     ("Hamas released Israeli hostages.", set()),
     ("The storm killed 20 people in Bangladesh.", set()),
+    ("The WHO warned of a health crisis in Gaza.", set()),  # a warning of no threat
+    ("Egypt did not warn Israel of any reprisals.", set()),
+    ("Turkey is not opposed to Sweden's membership.", set()),
 ]
 
 CASES = REJECTIONS + THREATS_AND_CUT_TIES + COERCION_AND_FORCE + AID_AND_COOPERATION + NEAR_MISSES
