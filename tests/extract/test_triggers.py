@@ -64,8 +64,8 @@ AID_AND_COOPERATION = [
     ("Hezbollah is allied with Iran.", {("Hezbollah", "backs", "Iran")}),
 ]
 
-NEAR_MISSES = [
-    # the modality guard holds over every trigger: negation, denial, refusal, wishes
+GUARDED = [
+    # the modality guard holds over every trigger, kg's and the coders': negation, denial, refusal, wishes
     ("Israel did not reject the Egyptian proposal.", set()),
     ("Germany refused to condemn Israel.", set()),
     ("Britain did not suspend aid to Rwanda.", set()),
@@ -73,6 +73,11 @@ NEAR_MISSES = [
     ("Chad hopes to cut ties with Libya.", set()),
     ("The government will not rule out Turkey's proposal.", set()),
     ("Iran denied supplying weapons to the Houthis.", set()),
+    ("Egypt did not warn Israel of any reprisals.", set()),
+    ("Turkey is not opposed to Sweden's membership.", set()),
+]
+
+NEAR_MISSES = [
     # the same words, no relation
     ("Egypt cut a deal with Iran.", set()),  # a deal is no tie cut
     ("Russia sent troops to Belarus.", set()),  # troops help or invade: sending them says neither
@@ -85,11 +90,9 @@ NEAR_MISSES = [
     ("Hamas released Israeli hostages.", set()),
     ("The storm killed 20 people in Bangladesh.", set()),
     ("The WHO warned of a health crisis in Gaza.", set()),  # a warning of no threat
-    ("Egypt did not warn Israel of any reprisals.", set()),
-    ("Turkey is not opposed to Sweden's membership.", set()),
 ]
 
-CASES = REJECTIONS + THREATS_AND_CUT_TIES + COERCION_AND_FORCE + AID_AND_COOPERATION + NEAR_MISSES
+CASES = REJECTIONS + THREATS_AND_CUT_TIES + COERCION_AND_FORCE + AID_AND_COOPERATION + GUARDED + NEAR_MISSES
 
 
 @pytest.mark.parametrize("text,expected", CASES)
