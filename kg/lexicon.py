@@ -2,7 +2,9 @@
 
 Everything the extractor knows by name (countries, their demonyms and capitals,
 organisations, armed groups, role titles, trigger words) is data in that folder;
-code only says how to use it.
+code only says how to use it. The trigger words of ``triggers.json`` are kg's own; the
+event coders' verbs of ``cameo_verbs.tsv`` and ``cameo_objects.tsv`` (derived from PETRARCH2's
+CAMEO dictionary by ``tools/derive_cameo.py``) extend them.
 
 >>> lexicon = load_lexicon()
 >>> lexicon.country_of("Turkish")
@@ -38,6 +40,39 @@ class NamedBody:
     country: str | None
 
 
+@dataclass(frozen=True)
+class EventVerb:
+    """A verb of the event coders' dictionary and how kg reads it (a row of ``cameo_verbs.tsv``).
+
+    ``relation`` is "none" for a verb kept out, with the reason in ``note``; ``family`` says how
+    its arguments are read: "verb", "stance", "prep", "giving", or "particle" (a particle that
+    turns the verb into another event: "back down").
+    """
+
+    lemma: str
+    particle: str
+    preposition: str
+    cameo: str
+    block: str  # CAMEO's synonym block ("REFUSE")
+    relation: str
+    family: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class EventObject:
+    """A verb's object that makes an event (a row of ``cameo_objects.tsv``): "recall" + "ambassador";
+    ``verb`` "*" for a noun any verb of the family takes ("proposal" for the stance verbs)."""
+
+    verb: str
+    particle: str
+    noun: str
+    cameo: str
+    block: str
+    relation: str
+    family: str
+
+
 @dataclass
 class Lexicon:
     countries: dict[str, Country] = field(default_factory=dict)  # by code
@@ -50,6 +85,8 @@ class Lexicon:
     triggers: dict = field(default_factory=dict)
     modality: dict = field(default_factory=dict)
     heads: dict = field(default_factory=dict)
+    event_verbs: tuple[EventVerb, ...] = ()
+    event_objects: tuple[EventObject, ...] = ()
     _country_index: dict[str, str] = field(default_factory=dict)  # any surface -> code
 
     def country_of(self, text: str) -> str | None:
@@ -113,6 +150,14 @@ def _read_multimap(path: Path, *, key_column: int, values_column: int) -> dict[s
     return mapping
 
 
+def _read_event_verbs(path: Path) -> tuple[EventVerb, ...]:
+    return tuple(EventVerb(*(cell.strip() for cell in row[:8])) for row in _rows(path))
+
+
+def _read_event_objects(path: Path) -> tuple[EventObject, ...]:
+    return tuple(EventObject(*(cell.strip() for cell in row[:7])) for row in _rows(path))
+
+
 def _country_index(countries: dict[str, Country]) -> dict[str, str]:
     index = {}
     for country in countries.values():
@@ -137,6 +182,8 @@ def load_lexicon(folder: str | None = None) -> Lexicon:
         triggers=json.loads((base / "triggers.json").read_text(encoding="utf-8")),
         modality=json.loads((base / "modality.json").read_text(encoding="utf-8")),
         heads=json.loads((base / "mention_heads.json").read_text(encoding="utf-8")),
+        event_verbs=_read_event_verbs(base / "cameo_verbs.tsv"),
+        event_objects=_read_event_objects(base / "cameo_objects.tsv"),
     )
     lexicon._country_index = _country_index(countries)
     return lexicon

@@ -1,9 +1,10 @@
 """Relations between mentions, found from trigger words and the dependency parse.
 
-Trigger words come from ``ontology/lexicon/triggers.json`` and are matched with spaCy's
+Trigger words come from ``ontology/lexicon/triggers.json``, extended by the event coders' verbs
+of ``cameo_verbs.tsv`` and ``cameo_objects.tsv`` (``TriggerWords``), and are matched with spaCy's
 ``PhraseMatcher``s, one per token attribute; each family (``build_triggers``) names its handler.
 A handler returns ``Candidate``s; ``kg.extract.extract`` then applies modality
-(negation, speech, future) and type constraints.
+(negation, denial, wishes, speech, future) and type constraints to every one of them alike.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from spacy.tokens import Doc, Token
 
 from kg.extract.arguments import actors_of, conjuncts
 from kg.extract.mentions import Found, MentionIndex
-from kg.lexicon import Lexicon
+from kg.lexicon import EventObject, EventVerb, Lexicon
 from kg.mention_key import MentionKey
 from kg.model import EntityKind, RelationType
 from kg.schema import ACTOR_KINDS as ACTORS
@@ -34,13 +35,87 @@ class Candidate:
     local: bool = False  # a noun with its own doer ("the EU's sanctions"): a negation above it is not its own
 
 
+@dataclass(frozen=True)
+class TriggerWords:
+    """The verbs that state a relation: ``triggers.json`` first, then the event coders' rows of
+    ``cameo_verbs.tsv`` and ``cameo_objects.tsv`` wherever ``triggers.json`` says nothing.
+
+    >>> from kg.lexicon import load_lexicon
+    >>> words = trigger_words(load_lexicon())
+    >>> words.verbs["reject"], words.verbs["back"], "turn" in words.stance_verbs
+    ('opposes', 'backs', True)
+    >>> words.severance[("recall", "ambassador")]
+    ('opposes', '')
+    """
+
+    verbs: dict[str, str]  # lemma -> relation ("verb" family)
+    particles_required: dict[str, frozenset[str]]  # the verb is a trigger only with one of these
+    particles_excluded: dict[str, frozenset[str]]  # ... and never with one of these ("back down")
+    prep_verbs: dict[str, dict[str, str]]  # lemma -> preposition -> relation
+    stance_verbs: frozenset[str]  # the owner of what they reject or praise is the other party
+    stance_nouns: frozenset[str]  # ... when the object is one of these ("Y's proposal")
+    giving_verbs: frozenset[str]  # "X sent weapons to Y": Y is backed ...
+    giving_nouns: frozenset[str]  # ... when what is sent is one of these
+    severance: dict[tuple[str, str], tuple[str, str]]  # (verb, object) -> (relation, particle): "cut ties"
+    warnings: frozenset[tuple[str, str]]  # (verb, threat): "warned Y of consequences"
+
+
+def trigger_words(lexicon: Lexicon) -> TriggerWords:
+    """Merge the hand-curated trigger words with the event coders' (see ``TriggerWords``)."""
+    t = lexicon.triggers
+    verbs = dict(t["verbs"])
+    required = {lemma: set(words) for lemma, words in t["verb_particles_required"].items()}
+    excluded = {lemma: set(words) for lemma, words in t["verb_particles_excluded"].items()}
+    preps = {lemma: dict(by_prep) for lemma, by_prep in t["prep_verbs"].items()}
+    kept = [row for row in lexicon.event_verbs if row.relation != "none"]
+    for row in kept:
+        if row.family in ("verb", "stance") and not row.particle and not row.preposition:
+            verbs.setdefault(row.lemma, row.relation)
+    for row in kept:
+        if row.family in ("verb", "stance") and row.particle:
+            _add_particle_verb(row, verbs, required)
+        if row.family == "prep":
+            preps.setdefault(row.lemma, {}).setdefault(row.preposition, row.relation)
+    for row in lexicon.event_verbs:
+        if row.family == "particle" and row.lemma in verbs and row.lemma not in required:
+            excluded.setdefault(row.lemma, set()).add(row.particle)
+    objects = lexicon.event_objects
+    return TriggerWords(
+        verbs=verbs,
+        particles_required={lemma: frozenset(words) for lemma, words in required.items()},
+        particles_excluded={lemma: frozenset(words) for lemma, words in excluded.items()},
+        prep_verbs=preps,
+        stance_verbs=frozenset(t["stance_verbs"]) | {r.lemma for r in kept if r.family == "stance"},
+        stance_nouns=frozenset(t["stance_nouns"]) | _nouns(objects, "stance"),
+        giving_verbs=frozenset(r.lemma for r in kept if r.family == "giving"),
+        giving_nouns=frozenset(t["giving_nouns"]) | _nouns(objects, "giving"),
+        severance={(r.verb, r.noun): (r.relation, r.particle) for r in objects if r.family == "severance"},
+        warnings=frozenset((r.verb, r.noun) for r in objects if r.family == "warning"),
+    )
+
+
+def _add_particle_verb(row: EventVerb, verbs: dict[str, str], required: dict[str, set[str]]) -> None:
+    """ "rule out": "rule" becomes a trigger that needs "out"; a verb that is a trigger alone needs nothing."""
+    if row.lemma not in verbs:
+        verbs[row.lemma] = row.relation
+        required[row.lemma] = {row.particle}
+    elif row.lemma in required and verbs[row.lemma] == row.relation:
+        required[row.lemma].add(row.particle)
+
+
+def _nouns(objects: tuple[EventObject, ...], family: str) -> frozenset[str]:
+    return frozenset(row.noun for row in objects if row.family == family and row.verb == "*")
+
+
 @dataclass
 class Context:
-    """What a handler may consult: the document's mentions, the lexicon, and what came before."""
+    """What a handler may consult: the document's mentions, the lexicon and its trigger words, and
+    what came before."""
 
     index: MentionIndex
     lexicon: Lexicon
     encounters: list[tuple[int, list[Found]]]  # (sentence start, participants) of meetings seen so far
+    words: TriggerWords
 
 
 def _pairs(subjects: list[Found], relation: RelationType, objects: list[Found], trigger: Token,
@@ -148,29 +223,54 @@ def _participle_subjects(verb: Token, ctx: Context) -> list[Found]:
 
 
 def handle_verb(token: Token, ctx: Context) -> Iterator[Candidate]:
-    """ "X backs Y", "Y, backed by X", "X and Z back Y", "X called on Y to withdraw". """
-    triggers = ctx.lexicon.triggers
+    """ "X backs Y", "Y, backed by X", "X and Z back Y", "X called on Y to withdraw"; for a stance
+    verb, also the owner of what it is about: "X rejected Y's proposal", "X praised the Y plan". """
+    words = ctx.words
     lemma = token.lemma_.lower()
     if token.pos_ != "VERB" and not any(c.dep_ in ("nsubj", "dobj") for c in token.children):
         return  # "back" as an adverb, "support" as a noun: only when the parser still made it a predicate
     particles = {c.lower_ for c in token.children if c.dep_ in ("prt", "advmod")}
-    if particles & set(triggers["verb_particles_excluded"].get(lemma, [])):
+    if particles & words.particles_excluded.get(lemma, frozenset()):
         return
-    required = triggers["verb_particles_required"].get(lemma)
-    if required and not particles & set(required):
+    required = words.particles_required.get(lemma)
+    if required and not particles & required:
         return
-    relation = RelationType(triggers["verbs"][lemma])
-    if lemma in triggers["agreement_reach_verbs"] and _has_agreement_object(token, ctx):
+    relation = RelationType(words.verbs[lemma])
+    if lemma in ctx.lexicon.triggers["agreement_reach_verbs"] and _has_agreement_object(token, ctx):
         relation = RelationType.AGREED  # "struck a deal" is not a strike
     if relation in (RelationType.AGREED, RelationType.ATTENDED):
         yield from _handle_agreeing_or_attending(token, relation, ctx)
         return
-    preps = triggers["prep_verbs"].get(lemma, {})
+    preps = words.prep_verbs.get(lemma, {})
     subjects = _participle_subjects(token, ctx)
     objects = verb_objects(token, ctx, {p: r for p, r in preps.items() if r == relation.value})
-    if lemma in triggers["appeal_verbs"]:
+    if lemma in ctx.lexicon.triggers["appeal_verbs"]:
         return
+    if not objects and lemma in words.stance_verbs:
+        objects = [m for noun in _object_heads(token) for item in conjuncts(noun)
+                   if item.lemma_.lower() in words.stance_nouns or item.lower_ in words.stance_nouns
+                   for m in owners_of(item, ctx)]
     yield from _pairs(subjects, relation, objects, token)
+
+
+def _object_heads(verb: Token) -> list[Token]:
+    """The nouns ``verb`` acts on: its object, its passive subject, the noun a participle modifies."""
+    heads = [c for c in verb.children if c.dep_ in (("nsubjpass",) if _is_passive(verb) else ("dobj",))]
+    if verb.dep_ in ("acl", "amod") and verb.tag_ == "VBN":
+        heads.append(verb.head)  # "a proposal rejected by X"
+    return heads
+
+
+def owners_of(noun: Token, ctx: Context) -> list[Found]:
+    """The actors whose ``noun`` is: "Y's proposal", "the Senegalese plan", "a U.S. offer", "calls by Y",
+    "demands from Y". Not "the killing of Y": an of-phrase as often names who undergoes the thing."""
+    found: list[Found] = []
+    for child in noun.children:
+        if child.dep_ == "poss" or (child.dep_ in ("amod", "compound", "nmod") and ctx.index.at(child)):
+            found += actors_of(child, ctx.index, coordinated=False)
+        if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+            found += [m for p in child.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
+    return [m for m in found if m.kind in ACTORS]
 
 
 def _has_agreement_object(verb: Token, ctx: Context) -> bool:
@@ -183,8 +283,10 @@ def _has_agreement_object(verb: Token, ctx: Context) -> bool:
 
 
 def handle_prep_verb(token: Token, ctx: Context) -> Iterator[Candidate]:
-    """ "X sided with Y", "X clashed with Y", "X took part in E". """
-    preps = ctx.lexicon.triggers["prep_verbs"][token.lemma_.lower()]
+    """ "X sided with Y", "X clashed with Y", "X took part in E"; "X is allied with Y", "X is opposed to
+    Y's plan": a passive with no doer states where its subject stands. """
+    lemma = token.lemma_.lower()
+    preps = ctx.words.prep_verbs[lemma]
     attached = list(token.children) + [c for d in token.children if d.dep_ == "dobj" for c in d.children]
     for child in attached:  # "cut ties with X" hangs "with" on the object
         if child.dep_ != "prep" or child.lower_ not in preps:
@@ -193,7 +295,12 @@ def handle_prep_verb(token: Token, ctx: Context) -> Iterator[Candidate]:
         objects = [m for p in child.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
         if relation == RelationType.ATTENDED:
             objects += [m for p in child.children if p.dep_ == "pobj" for m in _events_in(p, ctx)]
+        if not objects and lemma in ctx.words.stance_verbs:
+            objects = [m for p in child.children if p.dep_ == "pobj" for item in conjuncts(p)
+                       if item.lemma_.lower() in ctx.words.stance_nouns for m in owners_of(item, ctx)]
         subjects = verb_subjects(token, ctx)
+        if not subjects and _is_passive(token) and not _agents(token):
+            subjects = [m for c in token.children if c.dep_ == "nsubjpass" for m in actors_of(c, ctx.index)]
         yield from _pairs(subjects, relation, objects, token)
 
 
@@ -571,6 +678,77 @@ def handle_agreement_parties(token: Token, ctx: Context) -> Iterator[Candidate]:
     yield from _pairs(unique, relation, [target], token)
 
 
+def handle_severance(token: Token, ctx: Context) -> Iterator[Candidate]:
+    """ "X recalled its ambassador from Y", "X cut ties with Y", "X suspended aid to Y", "X expelled Y's
+    diplomats": a verb with one of its objects in ``cameo_objects.tsv`` cuts a tie, and whoever is on
+    the tie's other end (the object's owner, or the one the tie is with, to or from) is opposed."""
+    lemma = token.lemma_.lower()
+    particles = {c.lower_ for c in token.children if c.dep_ == "prt"}
+    preps = set(ctx.lexicon.triggers["severance_prepositions"])
+    posts = set(ctx.lexicon.triggers["posts_abroad"])
+    subjects = _participle_subjects(token, ctx)
+    for noun in (item for head in _object_heads(token) for item in conjuncts(head)):
+        found = ctx.words.severance.get((lemma, noun.lemma_.lower())) or ctx.words.severance.get((lemma, noun.lower_))
+        if found is None or (found[1] and found[1] not in particles):
+            continue
+        relation = RelationType(found[0])
+        allowed = preps | ({"in"} if noun.lemma_.lower() in posts else set())
+        others = owners_of(noun, ctx)
+        for prep in [c for c in noun.children if c.dep_ == "prep"] + [c for c in token.children if c.dep_ == "prep"]:
+            if prep.lower_ in allowed:
+                others += [m for p in prep.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
+        yield from _pairs(subjects, relation, others, token)
+
+
+def handle_warning(token: Token, ctx: Context) -> Iterator[Candidate]:
+    """ "X warned Y of serious consequences", "X warned Y against any provocation", "X warned of reprisals
+    against Y": a warning of what ``cameo_objects.tsv`` calls a threat (CAMEO 13) threatens the one warned."""
+    lemma = token.lemma_.lower()
+    threats = [t for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "about", "against")
+               for p in c.children if p.dep_ == "pobj" for t in conjuncts(p)]
+    threats = [t for t in threats if (lemma, t.lemma_.lower()) in ctx.words.warnings
+               or (lemma, t.lower_) in ctx.words.warnings]
+    if not threats:
+        return
+    warned = [m for c in token.children if c.dep_ == "dobj" for m in actors_of(c, ctx.index)]
+    warned += [m for t in threats for c in t.children if c.dep_ == "prep" and c.lower_ in ("for", "against", "on")
+               for p in c.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
+    yield from _pairs(verb_subjects(token, ctx), RelationType.OPPOSES, warned, token)
+
+
+def handle_giving(token: Token, ctx: Context) -> Iterator[Candidate]:
+    """ "X sent weapons to Y", "X gave Y $5 million of aid", "X supplied Y with arms", "X shared intelligence
+    with Y": whoever hands over what ``cameo_objects.tsv`` calls aid backs the one who gets it. "X sent
+    troops to Y" is not aid: it says nothing about whether the troops help or attack Y."""
+    nouns = ctx.words.giving_nouns
+    objects = [item for head in _object_heads(token) for item in conjuncts(head)]
+    given = objects + [p for item in objects for c in item.children if c.dep_ == "prep" and c.lower_ in ("of", "in")
+                       for p in c.children if p.dep_ == "pobj"]  # "$5 million of aid", "$1 billion in assistance"
+    aid = [t for t in given if t.lemma_.lower() in nouns or t.lower_ in nouns]
+    supplied = [item for c in token.children if c.dep_ == "prep" and c.lower_ == "with"
+                for p in c.children if p.dep_ == "pobj" for item in conjuncts(p)
+                if item.lemma_.lower() in nouns or item.lower_ in nouns]
+    if not aid and not supplied:
+        return
+    receivers = [m for c in token.children if c.dep_ == "dative" for m in _received_by(c, ctx)]
+    if supplied:  # "X supplied Y with weapons": the object is who gets them
+        receivers += [m for item in objects for m in actors_of(item, ctx.index, coordinated=False)]
+    for holder in [token] + aid:
+        receivers += [m for c in holder.children if c.dep_ == "prep" and c.lower_ in ("to", "for", "with")
+                      for p in c.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
+    if _is_passive(token):
+        receivers += [m for c in token.children if c.dep_ == "nsubjpass" and c not in aid
+                      for m in actors_of(c, ctx.index)]  # "Y was given aid by X"
+    yield from _pairs(_participle_subjects(token, ctx), RelationType.BACKS, receivers, token)
+
+
+def _received_by(dative: Token, ctx: Context) -> list[Found]:
+    """ "gave Y aid" (Y is the dative) or "sent aid to Y" (the parser marks "to" as the dative)."""
+    if dative.pos_ == "ADP":
+        return [m for p in dative.children if p.dep_ == "pobj" for m in actors_of(p, ctx.index)]
+    return actors_of(dative, ctx.index)
+
+
 @dataclass(frozen=True)
 class Trigger:
     """A trigger family: what fires it and the handler it calls.
@@ -602,14 +780,18 @@ def _next_word(doc: Doc, start: int, end: int) -> Token | None:
     return doc[end] if end < len(doc) and doc[end].is_alpha else None
 
 
-def build_triggers(lexicon: Lexicon) -> list[Trigger]:
+def build_triggers(lexicon: Lexicon, words: TriggerWords | None = None) -> list[Trigger]:
     """The trigger families, one per handler, from the trigger lexicon."""
     t = lexicon.triggers
+    words = words or trigger_words(lexicon)
     heads = sorted(set(lexicon.heads["agreement_heads"]) | set(lexicon.heads["event_heads"]))
     verb, noun = frozenset({"VERB"}), frozenset({"NOUN"})
     return [
-        Trigger("verb", handle_verb, {"LEMMA": t["verbs"]}, frozenset({"VERB", "ADV", "NOUN", "ADJ"})),
-        Trigger("prep_verb", handle_prep_verb, {"LEMMA": t["prep_verbs"]}, verb),
+        Trigger("verb", handle_verb, {"LEMMA": list(words.verbs)}, frozenset({"VERB", "ADV", "NOUN", "ADJ"})),
+        Trigger("prep_verb", handle_prep_verb, {"LEMMA": list(words.prep_verbs)}, verb),
+        Trigger("severance", handle_severance, {"LEMMA": sorted({v for v, _ in words.severance})}, verb),
+        Trigger("giving", handle_giving, {"LEMMA": sorted(words.giving_verbs)}, verb),
+        Trigger("warning", handle_warning, {"LEMMA": sorted({v for v, _ in words.warnings})}, verb),
         Trigger("noun", handle_noun, {"LEMMA": t["nouns"]}, noun),
         Trigger("hyphen", handle_hyphen_participle, {"LOWER": [f"- {w}" for w in t["hyphen_participles"]]}, pick=_last),
         Trigger("stance", handle_stance, {"LOWER": [f"{w} -" for w in t["stance_prefixes"]]}, pick=_next_word),
@@ -639,7 +821,8 @@ class RelationFinder:
 
     def __init__(self, vocab, lexicon: Lexicon):
         self.lexicon = lexicon
-        self.triggers = build_triggers(lexicon)
+        self.words = trigger_words(lexicon)
+        self.triggers = build_triggers(lexicon, self.words)
         self.order = {trigger.name: rank for rank, trigger in enumerate(self.triggers)}
         self.by_name = {trigger.name: trigger for trigger in self.triggers}
         self.phrase_matchers: dict[str, PhraseMatcher] = {}
@@ -668,6 +851,6 @@ class RelationFinder:
         return chosen
 
     def __call__(self, doc: Doc, index: MentionIndex) -> Iterator[Candidate]:
-        ctx = Context(index, self.lexicon, [])
+        ctx = Context(index, self.lexicon, [], self.words)
         for trigger, token in self.matches(doc):
             yield from trigger.handler(token, ctx)
