@@ -47,7 +47,7 @@ def _outputs(out: Path) -> dict[str, bytes]:
 def count_parsed(monkeypatch):
     """How many documents went through the spaCy pipeline in this process."""
     parsed: list[str] = []
-    real_parse = kg.build.parse
+    real_parse = kg.build.parse_sections
 
     def counting_parse(nlp, documents, *args, **kwargs):
         def spy():
@@ -56,7 +56,7 @@ def count_parsed(monkeypatch):
                 yield document
         return real_parse(nlp, spy(), *args, **kwargs)
 
-    monkeypatch.setattr(kg.build, "parse", counting_parse)
+    monkeypatch.setattr(kg.build, "parse_sections", counting_parse)
     return parsed
 
 
