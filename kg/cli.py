@@ -138,7 +138,7 @@ def _push_password(user: Optional[str]) -> Optional[str]:
         return None
     if ":" in user:  # the old NAME:PASSWORD form: the password would show in the process list
         _stderr(f"kg push: --user takes a name only; a password on the command line shows in the process "
-               f"list: set {PASSWORD_VARIABLE} or type it when asked")
+                f"list: set {PASSWORD_VARIABLE} or type it when asked")
         raise typer.Exit(2)
     password = os.environ.get(PASSWORD_VARIABLE)
     if password is not None:

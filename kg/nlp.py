@@ -77,7 +77,7 @@ def load_pipeline(model: str = DEFAULT_MODEL, lexicon: Lexicon | None = None) ->
 
 # A longer line is cut at sentence ends: spaCy refuses a text over nlp.max_length (1,000,000),
 # and the memory of nlp.pipe grows with the longest piece of a batch (a 3 MB line cut into
-# 100,000-character pieces peaks at 8.3 GB, into 2,000-character ones at 1.1 GB, like paragraphs).
+# 100,000-character pieces peaked at 8.3 GB).
 MAX_LINE_CHARS = 2_000
 
 # A longer document is parsed, and then read by the extractor, in sections of at most this
@@ -87,9 +87,9 @@ MAX_LINE_CHARS = 2_000
 # any news article, so an article is one section and is read as a whole.
 SECTION_CHARS = 100_000
 
-# A batch of nlp.pipe holds at most this many characters: its memory grows with them (256
-# pieces of 2,000 characters peak at about 700 MB, 32 at about 200 MB), and 256 lines of news
-# make about as many characters as this.
+# A batch of nlp.pipe holds at most this many characters: its memory grows with them (a batch
+# of 256 pieces of 2,000 characters takes about 700 MB, of 32 about 200 MB), and 256 lines of
+# news (the batch size) make fewer (about 40,000 characters in bench/corpus.py's stream).
 BATCH_CHARS = 64_000
 
 # A sentence end where a long line may be cut: a lowercase word of two or more letters, a
