@@ -41,11 +41,11 @@ from kg.contested import with_contested
 from kg.ingest import DEFAULT_MAX_BYTES, read_documents
 from kg.lexicon import load_lexicon
 from kg.model import Claim, Document, Extraction, KnowledgeGraph, Mention, Notice, Problem
-from kg.nlp import DEFAULT_MODEL, parse
+from kg.nlp import DEFAULT_MODEL
 from kg.rdf import GRAPH_FILES, write_rdf
 from kg.render import html_page
 from kg.resolve import resolve
-from kg.worker import ChunkResult, extract_chunk, worker_pipeline
+from kg.worker import ChunkResult, extract_chunk, parse_and_extract, worker_pipeline
 
 STAGES = ("read", "cache", "load", "nlp", "extract", "resolve", "rdf", "html", "write")
 CHUNK = 32  # documents per task sent to a worker process or a Dask worker
@@ -153,21 +153,8 @@ def _local_engine(model: str, clock: _Clock, stats: BuildStats) -> Callable[[Wor
                 order.append(position)
                 yield document
 
-        stream = parse(nlp, documents())
-        seconds = stats.seconds
-        while True:
-            before = seconds["read"] + seconds["cache"]
-            start = time.perf_counter()
-            try:
-                document, doc = next(stream)
-            except StopIteration:
-                seconds["nlp"] += time.perf_counter() - start - (seconds["read"] + seconds["cache"] - before)
-                return
-            middle = time.perf_counter()
-            seconds["nlp"] += middle - start - (seconds["read"] + seconds["cache"] - before)
-            extraction = extractor(document, doc)
-            seconds["extract"] += time.perf_counter() - middle
-            yield order.popleft(), extraction.mentions, extraction.claims, len(doc)
+        for _, mentions, claims, tokens in parse_and_extract(nlp, extractor, documents(), stats.seconds):
+            yield order.popleft(), mentions, claims, tokens
 
     return run
 

@@ -1,6 +1,7 @@
 """The command line: ``kg build``, ``kg query``, ``kg eval``. Thin: each command calls one stage."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -12,11 +13,19 @@ from rich.table import Table
 from kg.formats.result_formats import RESULT_FORMATS
 from kg.ingest import DEFAULT_MAX_BYTES
 from kg.nlp import DEFAULT_MODEL
+from kg.terminal import visible_controls, write_output
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="News articles in, an RDF knowledge graph of actors, agreements and events out.")
-out = Console()
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Plain text, never markup: "feed.jsonl:100: ..." must not become an emoji (":100:"), nor "[b]" a style.
+out = Console(emoji=False, markup=False)
+err = Console(stderr=True, emoji=False, markup=False, highlight=False, soft_wrap=True)
+PASSWORD_VARIABLE = "KG_PUSH_PASSWORD"
+
+
+def _stderr(message: str) -> None:
+    """One line on standard error; what it quotes (file names, a store's answer) cannot command the terminal."""
+    err.print(visible_controls(message))
 
 
 @app.command()
@@ -59,11 +68,11 @@ def build(
 
         def on_problem(problem) -> None:
             problems.append(problem)
-            progress.say(f"skipped {problem}")
+            progress.say(visible_controls(f"skipped {problem}"))
             progress.skipped()
 
         def on_notice(notice) -> None:  # a remark on read input (kg.model.Notice): shown, not skipped
-            progress.say(f"note: {notice}")
+            progress.say(visible_controls(f"note: {notice}"))
 
         try:
             graph, _ = extract_graph(paths, model, on_problem=on_problem, on_extracted=progress.extracted,
@@ -71,17 +80,17 @@ def build(
                                      cache_dir=cache_dir_for(out_dir) if cache else None, max_bytes=max_bytes,
                                      on_notice=on_notice, follow_symlinks=follow_symlinks)
         except (ValueError, OSError, RuntimeError) as error:
-            err.print(f"kg build: {error}", markup=False)
+            _stderr(f"kg build: {error}")
             raise typer.Exit(2) from None
     read = len(graph.documents)
     out.print(f"Read {count_of(read, 'document')}, skipped {len(problems)}.")
     if read == 0:
-        err.print(f"kg build: no article could be read; {out_dir} left as it was", markup=False)
+        _stderr(f"kg build: no article could be read; {out_dir} left as it was")
         raise typer.Exit(1)
     try:
         outputs = write_outputs(graph, out_dir, stats, max_nodes=max_nodes, corpus=corpus_name(paths))
     except OSError as error:  # the previous outputs are left as they were (kg.atomic)
-        err.print(f"kg build: cannot write {out_dir}: {error.strerror or error}", markup=False)
+        _stderr(f"kg build: cannot write {out_dir}: {error.strerror or error}")
         raise typer.Exit(1) from None
     if stats.reused:
         out.print(f"Reused the extraction of {count_of(stats.reused, 'unchanged document')}, extracted {stats.extracted}.")
@@ -100,7 +109,7 @@ def build(
         if problems:
             out.print(problems_table(problems))
     for path in outputs.values():
-        out.print(f"wrote {path}", markup=False)
+        out.print(visible_controls(f"wrote {path}"))
 
 
 def _count_documents(paths: list[Path], follow_symlinks: bool = False) -> int:
@@ -115,18 +124,41 @@ def push(
     endpoint: str = typer.Option(..., "--endpoint", help="The store's Graph Store Protocol URL, e.g. http://host:7878/store."),
     graph_iri: Optional[str] = typer.Option(None, "--graph", help="Load into this named graph (default: the default graph)."),
     append: bool = typer.Option(False, "--append", help="Add to the graph (POST) instead of replacing it (PUT)."),
-    user: Optional[str] = typer.Option(None, "--user", help="NAME:PASSWORD for HTTP basic authentication."),
+    user: Optional[str] = typer.Option(None, "--user",
+                                       help=f"NAME for HTTP basic authentication; the password is read from "
+                                            f"${PASSWORD_VARIABLE}, else asked for (never on the command line)."),
 ) -> None:
-    """Load a graph into a SPARQL store through the SPARQL 1.1 Graph Store HTTP Protocol."""
+    """Load a graph into a SPARQL store through the SPARQL 1.1 Graph Store HTTP Protocol.
+
+    Only a 2xx answer is success; a redirect is an error and is not followed.
+    """
     from kg.push import PushError
     from kg.push import push as push_graph
 
+    password = _push_password(user)
     try:
-        result = push_graph(graph, endpoint, graph_iri, append=append, user=user)
+        result = push_graph(graph, endpoint, graph_iri, append=append, user=user, password=password)
     except PushError as error:
-        err.print(f"kg push: {error}")
+        _stderr(f"kg push: {error}")
         raise typer.Exit(1) from None
-    out.print(f"{result.method} {result.url}: HTTP {result.status}, {result.bytes} bytes")
+    out.print(visible_controls(f"{result.method} {result.url}: HTTP {result.status}, {result.bytes} bytes"))
+
+
+def _push_password(user: Optional[str]) -> Optional[str]:
+    """The password of ``user``: from the environment, else typed at a hidden prompt."""
+    if user is None:
+        return None
+    if ":" in user:  # the old NAME:PASSWORD form: the password would show in the process list
+        _stderr(f"kg push: --user takes a name only; a password on the command line shows in the process "
+                f"list: set {PASSWORD_VARIABLE} or type it when asked")
+        raise typer.Exit(2)
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if password is not None:
+        return password
+    if not sys.stdin.isatty():
+        _stderr(f"kg push: no password for {user}: set {PASSWORD_VARIABLE} (standard input is not a terminal to ask on)")
+        raise typer.Exit(2)
+    return typer.prompt(f"Password for {user}", hide_input=True, err=True)
 
 
 def _print_counts(title: str, counts: dict) -> None:
@@ -152,7 +184,7 @@ def query(
     from kg.query import format_result, load_store, run_query
 
     if (sparql is None) == (file is None):
-        err.print("kg query: give either a QUERY or --file Q.rq")
+        _stderr("kg query: give either a QUERY or --file Q.rq")
         raise typer.Exit(2)
     bindings = {"name": name} if name is not None else {}
     for item in bind or []:
@@ -164,12 +196,12 @@ def query(
     try:
         text = file.read_text(encoding="utf-8") if file else _query_text(sparql)
         result = run_query(load_store(graph), text, bindings or None)
-        sys.stdout.write(format_result(result, fmt))
+        write_output(format_result(result, fmt))
     except (ValueError, FileNotFoundError, OSError) as error:
-        err.print(f"kg query: {error}")
+        _stderr(f"kg query: {error}")
         raise typer.Exit(2) from None
     except Exception as error:  # a malformed query: rdflib raises pyparsing errors
-        err.print(f"kg query: invalid query: {str(error).splitlines()[0] if str(error) else type(error).__name__}")
+        _stderr(f"kg query: invalid query: {str(error).splitlines()[0] if str(error) else type(error).__name__}")
         raise typer.Exit(2) from None
 
 
@@ -199,7 +231,7 @@ def serve(
         run_server(path, host, port, timeout=timeout, max_rows=max_rows, workers=workers,
                    announce=lambda line: print(line, flush=True))
     except (FileNotFoundError, ValueError, WorkerError, OSError) as error:
-        err.print(f"kg serve: {error}", markup=False)
+        _stderr(f"kg serve: {error}")
         raise typer.Exit(2) from None
 
 
@@ -224,12 +256,12 @@ def export_graph(
         selection = Selection(around=around, hops=hops, since=since, until=until, source=source)
         result = export(graph, fmt, out_file, graph_iri or DEFAULT_GRAPH_IRI, selection)
     except (ValueError, FileNotFoundError, OSError) as error:
-        err.print(f"kg export: {error}", markup=False)
+        _stderr(f"kg export: {error}")
         raise typer.Exit(2) from None
     if out_file is None:
-        sys.stdout.write(result)
+        write_output(result)
     else:
-        err.print(f"wrote {result}", markup=False)
+        _stderr(f"wrote {result}")
 
 
 @app.command("eval")
@@ -247,9 +279,9 @@ def evaluate(
     try:
         result = score(load_graph(graph), load_gold(gold, aliases))
     except (ValueError, FileNotFoundError, OSError) as error:
-        err.print(f"kg eval: {error}")
+        _stderr(f"kg eval: {error}")
         raise typer.Exit(2) from None
-    sys.stdout.write(format_score(result, show))
+    write_output(format_score(result, show))
     if min_f1 is not None and result.f1 < min_f1:
         raise typer.Exit(1)
 

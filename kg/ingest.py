@@ -22,6 +22,7 @@ Nothing is read from outside the input: a symlink is followed only when it leads
 """
 from __future__ import annotations
 
+import codecs
 import datetime as _dt
 import hashlib
 import json
@@ -44,7 +45,7 @@ Read = Document | Problem  # what a reader yields: documents as read (provisiona
 Reader = Callable[[str, str], Iterator[Read]]  # (text, path shown in messages) -> documents, problems
 
 DEFAULT_MAX_BYTES = 20_000_000  # larger files are skipped with a Problem (``kg build --max-bytes``)
-SNIFF_BYTES = 8192  # NUL bytes in this many leading bytes mean "binary"
+SNIFF_BYTES = 8192  # NUL bytes in this many leading bytes (of a feed: of its first line) mean "binary"
 MAX_TITLE_CHARS = 150  # a longer line is a paragraph, not a headline
 TITLE_LINES = 3  # a .txt headline is one of this many first lines
 DATELINE_LINES = 3  # a dateline starts one of this many first lines
@@ -540,8 +541,10 @@ def read_html_file(text: str, path: str) -> Iterator[Read]:
 def stream_jsonl_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Read]:
     """JSON Lines read a line at a time, so a feed may be any size; ``max_bytes`` bounds each line.
 
-    A file that is empty, binary or UTF-16 is one Problem; a line that is too long, not UTF-8 or
-    not an article object is a Problem with its number, and the lines after it are still read.
+    Each line is judged alone: one that is too long, holds a NUL byte, is not UTF-8 or is not an
+    article object is a Problem with its number, and the lines after it are still read. The
+    whole file is one Problem when it is empty or UTF-16, or when its first line is binary
+    (:func:`is_binary_feed_head`): then it is not a feed at all.
     """
     where = shown(path)
     try:
@@ -557,19 +560,27 @@ def stream_jsonl_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterato
         return
     with fh:
         head = fh.read(SNIFF_BYTES)
-        sniffed = _decode(head, where) if not head or head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\0" in head else None
-        if isinstance(sniffed, Problem):
-            yield sniffed
+        if not head or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            yield _decode(head, where)  # "empty file", "starts with a UTF-16 byte order mark"
             return
         fh.seek(0)
-        number, found = 0, False
+        number, first, found = 0, True, False
         while raw := fh.readline(max_bytes + 1):
             number += 1
+            if first and raw.strip():  # the first line that is not blank says whether this is a feed
+                first = False
+                if is_binary_feed_head(raw[:SNIFF_BYTES]):
+                    yield Problem(where, "binary file, not text")
+                    return
             if len(raw) > max_bytes:
                 while raw and not raw.endswith(b"\n"):  # skip the rest of the line
                     raw = fh.readline(1 << 20)
                 found = True
                 yield Problem(where, f"line too large (> limit {max_bytes} bytes)", line=number)
+                continue
+            if (nul := raw.find(b"\0")) >= 0:  # a record with a NUL byte is not text: it costs its line
+                found = True
+                yield Problem(where, f"binary data, not text: a NUL byte at byte {nul}", line=number)
                 continue
             try:
                 line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
@@ -582,6 +593,25 @@ def stream_jsonl_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterato
                 yield _jsonl_record(line, number, where)
         if not found:
             yield Problem(where, "no text")
+
+
+def is_binary_feed_head(head: bytes) -> bool:
+    r"""True when the first line of a ``.jsonl`` file (its first bytes) says the file is binary:
+    it does not begin like a JSON record in UTF-8 (``{``) and it holds a NUL byte or bytes that
+    are not UTF-8. A record with a NUL byte costs its line only.
+
+    >>> is_binary_feed_head(b"\x1f\x8b\x08\x00"), is_binary_feed_head(b'{"text": "a\x00b"}\n')
+    (True, False)
+    """
+    if (start := head.removeprefix(b"\xef\xbb\xbf").lstrip()).startswith(b"{") and start[1:2] != b"\0":
+        return False  # "{\0" is UTF-16
+    if b"\0" in head:
+        return True
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head)  # a character cut at the end is no error
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def _jsonl_record(line: str, number: int, path: str) -> Read:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -75,8 +77,20 @@ def load_pipeline(model: str = DEFAULT_MODEL, lexicon: Lexicon | None = None) ->
 
 # A longer line is cut at sentence ends: spaCy refuses a text over nlp.max_length (1,000,000),
 # and the memory of nlp.pipe grows with the longest piece of a batch (a 3 MB line cut into
-# 100,000-character pieces peaks at 8.3 GB, into 2,000-character ones at 1.1 GB, like paragraphs).
+# 100,000-character pieces peaked at 8.3 GB).
 MAX_LINE_CHARS = 2_000
+
+# A longer document is parsed, and then read by the extractor, in sections of at most this
+# many characters (cut where a piece of ``lines`` ends, so never inside a sentence): a Doc
+# holds about 700 bytes a token, so a whole 10 MB document (1.8 M tokens) would hold 1.3 GB,
+# and reading a document costs more than linear time in its length. A section is longer than
+# any news article, so an article is one section and is read as a whole.
+SECTION_CHARS = 100_000
+
+# A batch of nlp.pipe holds at most this many characters: its memory grows with them (a batch
+# of 256 pieces of 2,000 characters takes about 700 MB, of 32 about 200 MB), and 256 lines of
+# news (the batch size) make fewer (about 40,000 characters in bench/corpus.py's stream).
+BATCH_CHARS = 64_000
 
 # A sentence end where a long line may be cut: a lowercase word of two or more letters, a
 # capitalised one of five or more, or a number ("government.", "Syria.", "2018."; not "Mr.",
@@ -120,27 +134,89 @@ def lines(text: str, limit: int = MAX_LINE_CHARS) -> list[str]:
     return pieces
 
 
-def parse(nlp: Language, documents: Iterable[Document], batch_size: int = 256, n_process: int = 1) -> Iterator[tuple[Document, Doc]]:
-    """Stream documents through ``nlp.pipe``; never holds more than a batch of Docs.
+def sections(text: str, limit: int = MAX_LINE_CHARS, size: int = SECTION_CHARS) -> list[list[str]]:
+    r"""The pieces of ``lines(text, limit)`` gathered into sections of at most ``size``
+    characters (a section is one piece when a piece is longer); a text within ``size``, even
+    an empty one, is one section.
+
+    >>> sections("Russia backs Syria.\nTurkey opposes the offensive.\nIran agrees.", size=45)
+    [['Russia backs Syria.\n'], ['Turkey opposes the offensive.\n', 'Iran agrees.']]
+    """
+    found: list[list[str]] = [[]]
+    chars = 0
+    for piece in lines(text, limit):
+        if found[-1] and chars + len(piece) > size:
+            found.append([])
+            chars = 0
+        found[-1].append(piece)
+        chars += len(piece)
+    return found if found[0] else [[text]]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A parsed document, or one section of a long one (``SECTION_CHARS``): ``doc.text`` is
+    ``document.text[start:start + len(doc.text)]``; ``last`` is true for the document's last."""
+
+    document: Document
+    doc: Doc
+    start: int
+    last: bool
+
+
+def parse_sections(nlp: Language, documents: Iterable[Document], batch_size: int = 256) -> Iterator[Section]:
+    """Stream documents through the pipeline a section at a time; never holds more than a batch
+    of pieces and the Docs of one section.
 
     Each line is parsed on its own, so a headline, a caption or a paragraph never runs into the
     next sentence (presetting sentence starts instead makes the parser cut sentences into
-    pieces), then the lines are joined into one Doc whose text is the document's text.
-    ``batch_size`` lines go through the pipeline at a time: the Docs are the same for any size,
-    and 256 takes about 5% less time than 64 on news text.
+    pieces), then the lines of a section are joined into one Doc whose text is the section's.
+    At most ``batch_size`` lines, and ``BATCH_CHARS`` characters, go through the pipeline at a
+    time: the Docs are the same for any size, and 256 lines take about 5% less time than 64 on
+    news text.
     """
 
-    def pieces():
+    def pieces() -> Iterator[tuple[str, tuple[Document, int, bool, bool]]]:
         for document in documents:
-            parts = lines(document.text, min(MAX_LINE_CHARS, nlp.max_length))
-            for number, part in enumerate(parts):
-                yield part, (document, number == len(parts) - 1)
+            parts, start = sections(document.text, min(MAX_LINE_CHARS, nlp.max_length), SECTION_CHARS), 0
+            for number, section in enumerate(parts):
+                for i, piece in enumerate(section):
+                    yield piece, (document, start, i == len(section) - 1, number == len(parts) - 1)
+                start += sum(map(len, section))
 
     pending: list[Doc] = []
-    for doc, (document, last) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size, n_process=n_process):
-        pending.append(doc)
-        if last:
-            yield document, pending[0] if len(pending) == 1 else Doc.from_docs(pending, ensure_whitespace=False)
+    for batch in _batches(pieces(), batch_size, BATCH_CHARS):
+        for doc, (document, start, ends_section, ends_document) in nlp.pipe(batch, as_tuples=True, batch_size=len(batch)):
+            pending.append(doc)
+            if ends_section:
+                joined = pending[0] if len(pending) == 1 else Doc.from_docs(pending, ensure_whitespace=False)
+                pending = []
+                yield Section(document, joined, start, ends_document)
+
+
+def _batches(items: Iterable[tuple[str, Any]], size: int, chars: int) -> Iterator[list[tuple[str, Any]]]:
+    """``(text, context)`` items in lists of at most ``size`` items and ``chars`` characters
+    (one item when it is longer)."""
+    batch: list[tuple[str, Any]] = []
+    length = 0
+    for item in items:
+        if batch and (len(batch) == size or length + len(item[0]) > chars):
+            yield batch
+            batch, length = [], 0
+        batch.append(item)
+        length += len(item[0])
+    if batch:
+        yield batch
+
+
+def parse(nlp: Language, documents: Iterable[Document], batch_size: int = 256) -> Iterator[tuple[Document, Doc]]:
+    """Each document and one Doc of its whole text (``parse_sections``, the sections joined):
+    for short texts and tests; ``kg build`` reads long documents a section at a time."""
+    pending: list[Doc] = []
+    for section in parse_sections(nlp, documents, batch_size):
+        pending.append(section.doc)
+        if section.last:
+            yield section.document, pending[0] if len(pending) == 1 else Doc.from_docs(pending, ensure_whitespace=False)
             pending = []
 
 

@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kg.model import Entity, Problem
+from kg.terminal import visible_controls
 
 
 class TokenRateColumn(ProgressColumn):
@@ -87,7 +88,7 @@ def top_actors_table(actors: Iterable[tuple[Entity, int]]) -> Table:
     table.add_column("kind")
     table.add_column("relations", justify="right")
     for entity, count in actors:
-        table.add_row(entity.label, entity.kind.value, str(count))
+        table.add_row(visible_controls(entity.label), entity.kind.value, str(count))  # a label is article text
     return table
 
 

@@ -5,6 +5,10 @@ graph with the file (HTTP PUT ``?default``); ``--graph IRI`` targets a named gra
 (``?graph=IRI``); ``--append`` adds the triples instead of replacing (HTTP POST). Turtle and
 N-Triples files are streamed as they are; JSON-LD is converted to N-Triples first.
 
+Only a 2xx answer to the request itself is success: a redirect is an error and is not followed
+(a store that answers 302 to a login page has stored nothing, and following it would send the
+graph, and the credentials, to another address).
+
 >>> graph_store_url("http://127.0.0.1:7878/store", None)
 'http://127.0.0.1:7878/store?default'
 >>> graph_store_url("http://127.0.0.1:7878/store", "https://w3id.org/kg/graph/news")
@@ -58,13 +62,23 @@ def _body(path: Path) -> tuple[bytes | io.BufferedReader, str, int]:
     return path.open("rb"), media, path.stat().st_size
 
 
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows no redirect: the 3xx answer stays an error (``HTTPError``) and no second request is made."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001 - urllib's signature
+        return None
+
+
+_OPENER = urllib.request.build_opener(_RefuseRedirects)
+
+
 def push(path: str | Path, endpoint: str, graph_iri: str | None = None, append: bool = False,
-         user: str | None = None, timeout: float = 600.0) -> PushResult:
+         user: str | None = None, password: str | None = None, timeout: float = 600.0) -> PushResult:
     """Send the RDF file ``path`` to the Graph Store endpoint ``endpoint``.
 
     PUT replaces the target graph, POST (``append``) merges into it. Raises ``PushError``
-    with the store's answer when it does not accept the graph (any status but 2xx).
-    ``user`` is ``NAME:PASSWORD`` for HTTP basic authentication.
+    with the store's answer when it does not accept the graph (any status but 2xx, a redirect
+    included: it is not followed). ``user`` and ``password`` are for HTTP basic authentication.
     """
     path = Path(path)
     if not path.is_file():
@@ -76,15 +90,21 @@ def push(path: str | Path, endpoint: str, graph_iri: str | None = None, append: 
     body, media, length = _body(path)
     headers = {"Content-Type": f"{media}; charset=utf-8" if media == "text/turtle" else media,
                "Content-Length": str(length)}
-    if user:
-        headers["Authorization"] = "Basic " + base64.b64encode(user.encode()).decode()
+    if user is not None:
+        credentials = f"{user}:{password or ''}".encode()
+        headers["Authorization"] = "Basic " + base64.b64encode(credentials).decode()
     request = urllib.request.Request(url, data=body, method=method, headers=headers)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _OPENER.open(request, timeout=timeout) as response:
             status = response.status
     except urllib.error.HTTPError as error:
         with error:
             detail = error.read().decode("utf-8", "replace").strip().splitlines()
+        if 300 <= error.code < 400:
+            where = error.headers.get("Location")
+            raise PushError(f"{method} {url}: HTTP {error.code} {error.reason}: the store redirects"
+                            + (f" to {where}" if where else "")
+                            + "; nothing was stored (kg push follows no redirect: give the store's own URL)") from None
         raise PushError(f"{method} {url}: HTTP {error.code} {error.reason}"
                         + (f": {detail[0]}" if detail else "")) from None
     except (urllib.error.URLError, OSError) as error:
@@ -93,4 +113,6 @@ def push(path: str | Path, endpoint: str, graph_iri: str | None = None, append: 
     finally:
         if hasattr(body, "close"):
             body.close()
+    if not 200 <= status < 300:  # urllib raises for the others; kept in case a handler lets one through
+        raise PushError(f"{method} {url}: HTTP {status}: not stored")
     return PushResult(url, method, status, length)

@@ -311,7 +311,7 @@ class Resolver:
             if len(words) != 1:
                 continue
             owners = surnames.owner_set(words[0])
-            local = [g for g in sorted(by_doc[mention.doc_id]) if g in owners]
+            local = sorted(owners & by_doc[mention.doc_id])  # owners are few; a long article names many people
             anywhere = surnames.owners(words[0]) if len(local) != 1 else ()
             choice = local[0] if len(local) == 1 else (anywhere[0] if len(anywhere) == 1 else None)
             groups[self._group_key(mention)] = choice or str(MentionKey.person(_fold(words[0])))

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import kg.build
+import kg.worker
 from kg.build import build, extract_graph
 from kg.cache import ExtractionCache, cache_dir_for, document_key, extraction_from_json, extraction_to_json, extractor_version
 from kg.extract import Extraction
@@ -47,7 +48,7 @@ def _outputs(out: Path) -> dict[str, bytes]:
 def count_parsed(monkeypatch):
     """How many documents went through the spaCy pipeline in this process."""
     parsed: list[str] = []
-    real_parse = kg.build.parse
+    real_parse = kg.worker.parse_sections
 
     def counting_parse(nlp, documents, *args, **kwargs):
         def spy():
@@ -56,7 +57,7 @@ def count_parsed(monkeypatch):
                 yield document
         return real_parse(nlp, spy(), *args, **kwargs)
 
-    monkeypatch.setattr(kg.build, "parse", counting_parse)
+    monkeypatch.setattr(kg.worker, "parse_sections", counting_parse)
     return parsed
 
 

@@ -117,13 +117,15 @@ def test_a_mixed_encoding_file_is_one_problem_naming_the_byte(tmp_path):
     assert isinstance(item, Problem) and "not valid UTF-8" in item.reason and "byte" in item.reason
 
 
-# (No NUL: a NUL byte in its first 8 KB makes a whole file "binary", JSONL or not.)
+# (No NUL in the text: a first line that holds one and is no JSON record makes the file "binary".
+# A record with a NUL byte costs its own line.)
 JSONL_GARBAGE = st.one_of(
     st.text(st.characters(exclude_characters="\x00\n\r\ufeff"), max_size=50),
     st.sampled_from([
         "{", '{"text": ', "[1, 2, 3]", "null", '"text"', "42", '{"title": "no text"}', '{"text": ""}',
         '{"text": 17}', '{"text": ["a"]}', '{"text": "   "}', "[" * 100_000, '{"a": ' * 5000,
         '{"text": "\\ud800 lone surrogate Iran backs Hezbollah."}', '{"text": "nul \\u0000 char"}',
+        '{"text": "raw nul \x00 byte: Iran backs Hezbollah."}',
         '{"text": "ok", "date": "32/13/2020"}', '{"text": "ok", "date": 20200101, "title": {"x": 1}}',
         '\ufeff{"text": "BOM in the middle"}', '{"text": "dup", "text": "dup2"}',
     ]),

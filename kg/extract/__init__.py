@@ -28,13 +28,15 @@ class Extractor:
         self.lexicon = lexicon or load_lexicon()
         self.relations = RelationFinder(vocab, self.lexicon)
 
-    def __call__(self, document: Document, doc: Doc) -> Extraction:
+    def __call__(self, document: Document, doc: Doc, offset: int = 0) -> Extraction:
+        """``doc`` is ``document``'s text from character ``offset`` on (all of it, or one
+        section of a long document: ``kg.nlp.parse_sections``); offsets index ``document.text``."""
         index = find_mentions(doc, self.lexicon)
         converted: dict[int, Mention] = {}
 
         def as_mention(found: Found) -> Mention:
             if id(found) not in converted:
-                converted[id(found)] = _to_mention(document, index, found)
+                converted[id(found)] = _to_mention(document, index, found, offset)
             return converted[id(found)]
 
         claims, seen = [], set()
@@ -53,7 +55,8 @@ class Extractor:
                 speakers = actors_of(judged.speaker, index)
                 speaker = as_mention(speakers[0]) if speakers else None
             date, precision = sentence_date(candidate.trigger, document, judged.future)
-            evidence = Evidence(document.doc_id, text, sentence.start_char, sentence.start_char + len(text),
+            start = offset + sentence.start_char
+            evidence = Evidence(document.doc_id, text, start, start + len(text),
                                 judged.mode, speaker, date, precision)
             claim = Claim(as_mention(candidate.subject), candidate.relation, as_mention(candidate.object), evidence)
             # a sentence may state a relation and deny it ("X, which backs Y, denies arming it"): both kept
@@ -72,15 +75,15 @@ def _own_event(candidate) -> bool:
     return candidate.subject.name.lower() in candidate.object.key.words
 
 
-def _to_mention(document: Document, index: MentionIndex, found: Found) -> Mention:
+def _to_mention(document: Document, index: MentionIndex, found: Found, offset: int) -> Mention:
     """``text`` and the offsets are the phrase as written; ``name`` is what the phrase calls the thing
     (None for an anaphor such as "the meeting", which is evidence of the thing, not one of its names)."""
     start, end = found.text_span or (found.start, found.end)
     span = index.doc[start:end]
     return Mention(
         doc_id=document.doc_id,
-        start=span.start_char,
-        end=span.end_char,
+        start=offset + span.start_char,
+        end=offset + span.end_char,
         text=span.text,
         kind=found.kind,
         key=str(found.key),
