@@ -15,8 +15,8 @@ store of the triples kept:
   relation or sentence;
 - every triple of a kept node is kept but those pointing at nodes left out; a denied relation
   (no direct triple) is kept when both its ends are, the speakers of kept sentences and the
-  articles they come from are kept too, and so is any other node (a camp) that points at a kept
-  node, with its links to kept nodes only.
+  articles they come from are kept too, and so is a camp of which two members at least are
+  kept, with its links to kept members only.
 
 >>> import pyoxigraph as ox
 >>> from kg.rdf import serialize
@@ -185,9 +185,11 @@ def select(store: ox.Store, selection: Selection) -> ox.Store:
     nodes |= {s.speaker for s in sentences.values() if s.speaker}
     kept = nodes | set(sentences) | {s.document for s in sentences.values()}
     known = entities | all_documents | set(all_sentences)
-    kept |= {quad.subject.value for quad in store  # other nodes (a camp) that point at a kept node
-             if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(_RESOURCE)
-             and quad.subject.value not in known and quad.object.value in nodes}
+    members: dict[str, int] = defaultdict(int)  # a camp -> how many of its members are kept
+    for quad in store.quads_for_pattern(None, ox.NamedNode(str(KG.member)), None):
+        if quad.subject.value not in known and quad.object.value in nodes:
+            members[quad.subject.value] += 1
+    kept |= {camp for camp, count in members.items() if count >= 2}  # a camp is two actors at least
 
     def keeps(quad: ox.Quad) -> bool:
         if quad.subject.value not in kept:
