@@ -44,20 +44,26 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 BACKS_ROW = (str(KGR["country/turkey"]), "Turkey", "1")  # backs.rq: the actor, its label, its number of backers
 
 
-def start_server(path: Path, *args: str) -> tuple[subprocess.Popen, str]:
-    """``python -m kg serve PATH --port 0 ...`` bound to 127.0.0.1; the process and its base URL."""
+def start_server(path: Path, *args: str, log: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """``python -m kg serve PATH --port 0 ...`` bound to 127.0.0.1; the process and its base URL.
+    Its log (stderr) goes to ``log`` when given (read at any time), else to a pipe."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kg", "serve", str(path), "--host", "127.0.0.1", "--port", "0", *args],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-    )
+    stderr = open(log, "w", encoding="utf-8") if log is not None else subprocess.PIPE
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kg", "serve", str(path), "--host", "127.0.0.1", "--port", "0", *args],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=stderr, text=True, env=env,
+        )
+    finally:
+        if log is not None:
+            stderr.close()
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.append(process.stdout.readline()), daemon=True)
     reader.start()
     reader.join(60)
     if not lines or "http://" not in lines[0]:
         process.kill()
-        raise AssertionError(f"kg serve did not start: {lines} {process.stderr.read()}")
+        raise AssertionError(f"kg serve did not start: {lines} {log.read_text() if log else process.stderr.read()}")
     url = lines[0].split(" at ", 1)[1].split("/ ", 1)[0]
     assert url.startswith("http://127.0.0.1:")
     return process, url

@@ -88,7 +88,8 @@ class Access:
             if _origin(origin) not in (self.cors, _origin(f"http://{host}")):
                 return Reply.text(403, f"requests from {origin} are refused: kg serve answers pages of its own "
                                        "origin only (kg serve --cors ORIGIN lets one more in)")
-        elif headers.get("Sec-Fetch-Site") in ("cross-site", "same-site") and headers.get("Sec-Fetch-Mode") != "navigate":
+        elif (headers.get("Sec-Fetch-Site") in ("cross-site", "same-site")
+              and headers.get("Sec-Fetch-Mode") != "navigate"):  # a <script> or <img> of another page
             return Reply.text(403, "requests from pages of another origin are refused")
         return None
 

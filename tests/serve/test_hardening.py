@@ -28,7 +28,7 @@ import psutil
 import pytest
 from rdflib import Graph, Literal, URIRef
 from test_rdf import sample_kg
-from test_serve import RUNAWAY, http, select, stop_server
+from test_serve import RUNAWAY, http, select, start_server, stop_server
 
 from kg.rdf import serialize, to_rdf
 
@@ -47,23 +47,6 @@ def doubled(times: int, text: str = SENTENCE) -> str:
     """A one-row SELECT whose value is ``text`` doubled ``times`` times."""
     binds = " ".join(f"BIND(CONCAT(?x{i}, ?x{i}) AS ?x{i + 1})" for i in range(times))
     return f'SELECT (STRLEN(?x{times}) AS ?n) ?x{times} WHERE {{ BIND("{text}" AS ?x0) {binds} }}'
-
-
-def start(path: Path, log: Path, *args: str) -> tuple[subprocess.Popen, str]:
-    """``kg serve PATH --port 0 ARGS`` on 127.0.0.1, its log (stderr) in ``log``: the process and its URL."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    with open(log, "w", encoding="utf-8") as stderr:
-        process = subprocess.Popen([sys.executable, "-m", "kg", "serve", str(path), "--host", "127.0.0.1",
-                                    "--port", "0", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=stderr,
-                                   text=True, env=env)
-    lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.append(process.stdout.readline()), daemon=True)
-    reader.start()
-    reader.join(60)
-    if not lines or "http://" not in lines[0]:
-        process.kill()
-        raise AssertionError(f"kg serve did not start: {lines} {log.read_text()}")
-    return process, lines[0].split(" at ", 1)[1].split("/ ", 1)[0]
 
 
 def workers_of(process: subprocess.Popen) -> set[int]:
@@ -145,9 +128,9 @@ def served_dir(tmp_path_factory) -> Path:
 def server(served_dir, tmp_path_factory):
     """The main server: small caps, so that each can be hit with little data; one origin let in."""
     log = tmp_path_factory.mktemp("log") / "serve.log"
-    process, url = start(served_dir, log, "--workers", "2", "--timeout", "5", "--max-bytes", str(MAX_BYTES),
-                         "--query-memory", str(QUERY_MEMORY), "--client-timeout", str(CLIENT_TIMEOUT),
-                         "--max-connections", "16", "--rate", "0", "--cors", TOOL)
+    process, url = start_server(served_dir, "--workers", "2", "--timeout", "5", "--max-bytes", str(MAX_BYTES),
+                                "--query-memory", str(QUERY_MEMORY), "--client-timeout", str(CLIENT_TIMEOUT),
+                                "--max-connections", "16", "--rate", "0", "--cors", TOOL, log=log)
     yield process, url, log
     stop_server(process)
 
@@ -187,6 +170,25 @@ def test_a_query_that_mentions_service_and_does_not_parse_is_refused(url):
     assert status == 400 and b"SERVICE" in body
     status, _, body = select(url, 'SELECT * { ?s ?p "customer service" } LIMIT 1')  # the word alone: fine
     assert status == 200
+
+
+def test_from_and_default_graph_uri_follow_one_rule(url):
+    """Both name a graph the server holds by IRI, a relative one resolved against the endpoint:
+    one it does not hold is empty, whichever way it is named; nothing is fetched."""
+    listener = Listener()
+    elsewhere = f"http://127.0.0.1:{listener.port}/graph.ttl"
+    ask = "ASK { ?s ?p ?o }"
+    answers = [http(url, params={"query": ask, "default-graph-uri": elsewhere}),
+               select(url, f"ASK FROM <{elsewhere}> {{ ?s ?p ?o }}"),
+               http(url, params={"query": ask, "default-graph-uri": "graph.ttl"}),
+               select(url, "ASK FROM <graph.ttl> { ?s ?p ?o }"),
+               http(url, params={"query": "ASK { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": "graph.ttl"}),
+               select(url, "ASK FROM NAMED <graph.ttl> { GRAPH ?g { ?s ?p ?o } }")]
+    assert listener.close() == 0
+    assert [(status, json.loads(body)["boolean"]) for status, _, body in answers] == [(200, False)] * 6
+    assert select(url, ask)[0] == 200 and json.loads(select(url, ask)[2])["boolean"] is True
+    assert http(url, params={"query": ask, "default-graph-uri": "not an IRI"})[0] == 400
+    assert select(url, "ASK FROM <not an IRI> { ?s ?p ?o }")[0] == 400
 
 
 def test_query_workers_cannot_open_anything(server):
@@ -432,7 +434,7 @@ def test_a_query_nesting_just_under_the_limit_is_answered(server, kind):
 def rated_server(served_dir, tmp_path_factory):
     """One worker, a 1 s timeout, two queries a second per client."""
     log = tmp_path_factory.mktemp("log") / "rated.log"
-    process, url = start(served_dir, log, "--workers", "1", "--timeout", "1", "--rate", "2")
+    process, url = start_server(served_dir, "--workers", "1", "--timeout", "1", "--rate", "2", log=log)
     yield process, url, log
     stop_server(process)
 
@@ -464,7 +466,8 @@ def test_a_client_whose_query_cost_a_worker_waits_five_seconds(rated_server):
 def small_server(served_dir, tmp_path_factory):
     """One worker, a 2 s timeout, three connections, no rate limit."""
     log = tmp_path_factory.mktemp("log") / "small.log"
-    process, url = start(served_dir, log, "--workers", "1", "--timeout", "2", "--max-connections", "3", "--rate", "0")
+    process, url = start_server(served_dir, "--workers", "1", "--timeout", "2", "--max-connections", "3", "--rate", "0",
+                                log=log)
     yield process, url, log
     stop_server(process)
 

@@ -13,9 +13,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from test_hardening import start
 from test_rdf import sample_kg
-from test_serve import stop_server
+from test_serve import start_server, stop_server
 from test_viewer_browser import CHROMIUM, CHROMIUM_ARGS  # skips this module too where there is no browser
 
 from kg.rdf import serialize, to_rdf
@@ -51,7 +50,7 @@ def kg_server(tmp_path_factory):
     out = tmp_path_factory.mktemp("origin")
     (out / "graph.ttl").write_text(serialize(to_rdf(sample_kg()), "turtle"), encoding="utf-8")
     log = out / "serve.log"
-    process, url = start(out, log, "--workers", "1")
+    process, url = start_server(out, "--workers", "1", log=log)
     yield url, log
     stop_server(process)
 
