@@ -156,7 +156,7 @@ class Handler(BaseHTTPRequestHandler):
     def handle_expect_100(self) -> bool:
         refused = self._refusal()  # refused before the client sends the body
         if refused is not None:
-            self._send(refused)
+            self._send(refused, head=self.command == "HEAD")
             return False
         return super().handle_expect_100()
 
@@ -166,7 +166,7 @@ class Handler(BaseHTTPRequestHandler):
         self.server.slots.busy(self.connection)
         refused = self._refusal()
         if refused is not None:
-            self._send(refused)
+            self._send(refused, head=self.command == "HEAD")
             return False
         return True
 
