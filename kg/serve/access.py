@@ -21,11 +21,16 @@ True
 (421, 403)
 >>> access.cors_headers({"Origin": "https://yasgui.example"})["Access-Control-Allow-Origin"]
 'https://yasgui.example'
+>>> Access("127.0.0.1", cors="*")
+Traceback (most recent call last):
+...
+ValueError: --cors takes one origin, as a browser names it (https://host or http://host:port), not '*'
 """
 from __future__ import annotations
 
 import ipaddress
 import math
+import re
 import threading
 import time
 from collections.abc import Mapping
@@ -38,6 +43,7 @@ DEFAULT_RATE = 20.0
 BURST_SECONDS = 5.0  # a client may send this many seconds' worth of queries at once
 
 _LOCAL_NAMES = {"localhost"}
+_ORIGIN = re.compile(r"https?://[a-z0-9.\-]+(?::[0-9]{1,5})?|https?://\[[0-9a-f:.]+\](?::[0-9]{1,5})?")
 
 
 def _host_name(host: str) -> str:
@@ -71,6 +77,9 @@ class Access:
     def __init__(self, bound: str, cors: str | None = None) -> None:
         bound_name = _host_name(bound)
         self.names = _LOCAL_NAMES | (set() if _is_address(bound_name) or not bound_name else {bound_name})
+        if cors and not _ORIGIN.fullmatch(_origin(cors)):
+            raise ValueError(f"--cors takes one origin, as a browser names it (https://host or http://host:port), "
+                             f"not {cors!r}")
         self.cors = _origin(cors) if cors else None
 
     def host_allowed(self, host: str) -> bool:

@@ -469,17 +469,18 @@ def serve(path: str | Path = "output", host: str = "127.0.0.1", port: int = 8000
           rate: float = DEFAULT_RATE) -> None:
     """Serve ``path`` (a graph file or a ``kg build`` output directory) until interrupted.
 
-    Raises FileNotFoundError / WorkerError (graph missing or unreadable) and OSError (port in use)
-    before serving anything.
+    Raises FileNotFoundError / WorkerError (graph missing or unreadable), OSError (port in use) and
+    ValueError (``cors`` not an origin) before serving anything.
     """
     source = GraphSource.locate(path)
+    Access(host, cors)  # a --cors that is no origin: said before any worker starts
     pool = QueryPool(source.graph, workers=workers, timeout=timeout, max_rows=max_rows, max_bytes=max_bytes,
                      query_memory=query_memory)
     triples = pool.start()
     try:
         server = make_server(source, pool, host, port, cors=cors, client_timeout=client_timeout,
                              max_connections=max_connections, rate=rate)
-    except OSError:
+    except (OSError, ValueError):  # the port taken, a --cors that is no origin
         pool.close()
         raise
     bound_host, bound_port = server.server_address[:2]

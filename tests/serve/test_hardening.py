@@ -278,6 +278,12 @@ def test_the_cors_origin_is_let_in(url):
     assert "POST" in headers["Access-Control-Allow-Methods"] and "Content-Type" in headers["Access-Control-Allow-Headers"]
 
 
+def test_cors_takes_one_origin(served_dir):
+    result = subprocess.run([sys.executable, "-m", "kg", "serve", str(served_dir), "--port", "0", "--cors", "*"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "--cors takes one origin" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_every_answer_has_the_security_headers_and_no_python_version(url):
     answers = [http(url, "/"), http(url, "/nope"), http(url, "/graph.ttl", method="PUT", data=b"x"), select(url, "ASK {}"),
                http(url, params={"query": "ASK {}"}, headers={"Host": "evil.example"})]
