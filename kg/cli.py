@@ -217,11 +217,27 @@ def _query_text(argument: str) -> str:
 @app.command()
 def serve(
     path: Path = typer.Argument(Path("output"), help="A graph file, or a kg build output directory (graph.ttl, graph.html)."),
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address (or name) to listen on; requests must name it, "
+                                                          "an IP address or localhost in their Host header."),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port (0: any free port)."),
     timeout: float = typer.Option(10.0, "--timeout", min=0.1, help="Seconds a query may run before it is stopped."),
     max_rows: int = typer.Option(10_000, "--max-rows", min=1, help="Most rows (or triples) a query may return."),
+    max_bytes: int = typer.Option(16_000_000, "--max-bytes", min=1, help="Most bytes a query's answer may have."),
     workers: int = typer.Option(2, "--workers", min=1, help="Query processes, each holding the graph."),
+    query_memory: int = typer.Option(1024, "--query-memory", min=16,
+                                     help="MB each query process may take beyond the graph it holds (Linux)."),
+    cors: Optional[str] = typer.Option(None, "--cors", metavar="ORIGIN",
+                                       help="Let pages of this origin (e.g. https://yasgui.example) query and read "
+                                            "answers; by default only the server's own pages can."),
+    client_timeout: float = typer.Option(30.0, "--client-timeout", min=0.1,
+                                         help="Seconds a client may take to send a request, or to take each MB "
+                                              "of an answer; an idle connection is closed after it."),
+    max_connections: int = typer.Option(64, "--max-connections", min=1,
+                                        help="Connections held open at once; past it, the longest idle one is "
+                                             "closed, or 503 when all are busy."),
+    rate: float = typer.Option(20.0, "--rate", min=0.0,
+                               help="Queries a second each client address may send, in bursts of 5 s worth "
+                                    "(0: no limit); past it, 429."),
 ) -> None:
     """Serve the graph read-only: SPARQL 1.1 at /sparql, the viewer at /, a query page at /query."""
     from kg.serve import WorkerError
@@ -229,7 +245,8 @@ def serve(
 
     try:
         run_server(path, host, port, timeout=timeout, max_rows=max_rows, workers=workers,
-                   announce=lambda line: print(line, flush=True))
+                   announce=lambda line: print(line, flush=True), max_bytes=max_bytes, query_memory=query_memory,
+                   cors=cors, client_timeout=client_timeout, max_connections=max_connections, rate=rate)
     except (FileNotFoundError, ValueError, WorkerError, OSError) as error:
         _stderr(f"kg serve: {error}")
         raise typer.Exit(2) from None

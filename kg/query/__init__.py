@@ -8,9 +8,10 @@ Oxigraph store for each call; to query one graph many times, load it once with
 :func:`load_store` (from a file) or :func:`to_store` (from a ``Graph``) and pass the store.
 
 One module per part: :mod:`kg.query.loading` (graph files, example queries),
-:mod:`kg.query.sparql` (the text of a query: its form, keywords, parameters, values bound where
-its variables stand), :mod:`kg.query.running` (the engines), :mod:`kg.query.formatting` (the
-results formats of :mod:`kg.formats.result_formats`), :mod:`kg.query.terms` (rdflib <-> Oxigraph).
+:mod:`kg.query.sparql` (the text of a query: its form, keywords, nesting, parameters, values bound
+where its variables stand), :mod:`kg.query.service` (the SERVICE calls of a query, from its
+parse), :mod:`kg.query.running` (the engines), :mod:`kg.query.formatting` (the results formats of
+:mod:`kg.formats.result_formats`), :mod:`kg.query.terms` (rdflib <-> Oxigraph).
 
 >>> from rdflib import Graph, Literal
 >>> from kg.namespaces import KGR, RDFS
@@ -26,7 +27,8 @@ from __future__ import annotations
 from kg.query.formatting import RESULT_FORMATS, format_result
 from kg.query.loading import graph_file_format, list_queries, load_graph, load_query, load_store, to_store
 from kg.query.running import DEFAULT_ENGINE, ENGINES, SPARQL_PREFIXES, QueryResult, run_query
-from kg.query.sparql import (bind_values, query_form, query_parameters, select_star_order, sparql_keywords,
+from kg.query.service import mentions_service, service_calls
+from kg.query.sparql import (bind_values, nesting, query_form, query_parameters, select_star_order, sparql_keywords,
                              variable_parts)
 
 __all__ = [
@@ -49,4 +51,7 @@ __all__ = [
     "query_form",
     "select_star_order",
     "sparql_keywords",
+    "nesting",
+    "mentions_service",
+    "service_calls",
 ]

@@ -19,8 +19,9 @@ from rdflib.term import Identifier
 
 from kg.query.terms import ox_term
 
-__all__ = ["sparql_keywords", "select_star_order", "query_form", "where_start", "binding_term", "check_bindings",
-           "sparql_terms", "bind_values", "variable_parts", "query_parameters", "values_block"]
+__all__ = ["sparql_keywords", "select_star_order", "query_form", "where_start", "nesting", "CHAINING_WORDS",
+           "binding_term", "check_bindings", "sparql_terms", "bind_values", "variable_parts", "query_parameters",
+           "values_block"]
 
 
 def binding_term(value: str | Identifier) -> Identifier:
@@ -38,12 +39,14 @@ def check_bindings(sparql: str, bindings: Mapping[str, object]) -> dict[str, obj
 
 
 # Tokens of a SPARQL text that may hide braces, parentheses or keywords: strings, IRIs, comments.
+# A comment ends at a line feed or a carriage return, as the grammar (and Oxigraph) ends it.
 _SPARQL_TOKEN = re.compile(
     r"""(?P<skip>"{3}(?:[^"\\]|\\.|"(?!""))*"{3}|'{3}(?:[^'\\]|\\.|'(?!''))*'{3}"""
-    r"""|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'"""
-    r"""|<[^<>"{}|^`\\\x00-\x20]*>|\#[^\n]*)"""
-    r"""|(?P<open>\{)|(?P<close>\})|(?P<lpar>\()|(?P<rpar>\))"""
-    r"""|(?P<var>[?$]\w+)|(?P<word>[A-Za-z_][\w\-.:]*)""",
+    r"""|"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*'"""
+    r"""|<[^<>"{}|^`\\\x00-\x20]*>|\#[^\n\r]*)"""
+    r"""|(?P<open>\{)|(?P<close>\})|(?P<lpar>\()|(?P<rpar>\))|(?P<lbracket>\[)|(?P<rbracket>\])"""
+    r"""|(?P<var>[?$]\w+)|(?P<word>[A-Za-z_][\w\-.:]*)"""
+    r"""|(?P<operator>\|\||&&|[!<>]=?|[=+\-*/|^])""",
     re.S,
 )
 _QUERY_FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
@@ -124,6 +127,42 @@ def where_start(sparql: str) -> int | None:
                 template_next = False  # the template of CONSTRUCT { ... } WHERE { ... }
             depth += 1
     return None
+
+
+# Words that chain what follows onto what precedes at one level: a parser makes N of them in a
+# row a tree N deep, as it does N operators (``1 + 1 + ...``) or N groups side by side.
+CHAINING_WORDS = frozenset({"UNION", "OPTIONAL", "MINUS", "BIND", "FILTER", "VALUES", "GRAPH", "SERVICE", "EXISTS"})
+_OPENING = {"open", "lpar", "lbracket"}
+_CLOSING = {"close", "rpar", "rbracket"}
+
+
+def nesting(sparql: str) -> int:
+    """How deep the tree a parser makes of ``sparql`` can grow, from its tokens alone: each group,
+    parenthesis or bracket inside another is a level, and so is, at every level, each group,
+    operator or word of :data:`CHAINING_WORDS` that follows another there. Strings, IRIs and
+    comments count nothing.
+
+    >>> nesting("SELECT ?s { ?s ?p ?o }"), nesting("SELECT ?s { { ?s ?p ?o } UNION { ?s ?p ?o } }")
+    (2, 6)
+    >>> nesting("ASK { FILTER(" + "1 + " * 100 + "1) }"), nesting('ASK { ?s ?p "{{{ # (((" }')
+    (105, 2)
+    """
+    chained = [0]  # items chained so far at each open level, the outermost first
+    depth = deepest = 0  # open levels plus every item chained on the way to here
+    for match in _tokens(sparql):
+        kind = match.lastgroup
+        if kind in _OPENING:
+            chained[-1] += 1
+            chained.append(0)
+            depth += 2
+        elif kind in _CLOSING:
+            if len(chained) > 1:
+                depth -= chained.pop() + 1
+        elif kind == "operator" or (kind == "word" and match.group().upper() in CHAINING_WORDS):
+            chained[-1] += 1
+            depth += 1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def sparql_terms(sparql: str, bindings: Mapping[str, object]) -> dict[str, object]:

@@ -12,13 +12,17 @@ __all__ = ["Reply"]
 
 @dataclass
 class Reply:
-    """An HTTP answer: status, content type, body and extra headers."""
+    """An HTTP answer: status, content type, body and extra headers; ``cost_a_worker`` when the
+    query it answers took a worker down with it (timed out, out of memory, crashed the engine)."""
 
     status: int
     content_type: str
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    cost_a_worker: bool = False
 
     @classmethod
-    def text(cls, status: int, message: str, **headers: str) -> "Reply":
-        return cls(status, "text/plain; charset=utf-8", (message.rstrip("\n") + "\n").encode("utf-8"), dict(headers))
+    def text(cls, status: int, message: str, *, cost_a_worker: bool = False, **headers: str) -> "Reply":
+        """A one-line plain text answer."""
+        return cls(status, "text/plain; charset=utf-8", (message.rstrip("\n") + "\n").encode("utf-8"), dict(headers),
+                   cost_a_worker)

@@ -1,4 +1,6 @@
-"""SPARQL Query Results XML Format (``application/sparql-results+xml``).
+"""SPARQL Query Results XML Format (``application/sparql-results+xml``). A value holding a
+character XML cannot (a NUL) has it replaced by U+FFFD (:mod:`kg.formats.xml_text`): the
+document always parses.
 
 >>> import pyoxigraph as ox
 >>> print(write_solutions(["x"], [(ox.NamedNode("https://example.org/a&b"),)]), end="")
@@ -13,12 +15,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
 
 from kg.formats.result_writers.terms import XSD_STRING, Row, Term
+from kg.formats.xml_text import xml_text
 
 __all__ = ["write_solutions", "write_boolean"]
 
@@ -27,16 +29,16 @@ _HEAD = '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-res
 
 def _term(term: Term) -> str:
     if isinstance(term, ox.NamedNode):
-        return f"<uri>{xml_escape(term.value)}</uri>"
+        return f"<uri>{xml_text(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
-        return f"<bnode>{xml_escape(term.value)}</bnode>"
+        return f"<bnode>{xml_text(term.value)}</bnode>"
     if isinstance(term, ox.Literal):
         if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{xml_escape(term.value)}</literal>"
+            return f"<literal xml:lang={quoteattr(term.language)}>{xml_text(term.value)}</literal>"
         if term.datatype.value != XSD_STRING:
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{xml_escape(term.value)}</literal>"
-        return f"<literal>{xml_escape(term.value)}</literal>"
-    return f"<literal>{xml_escape(str(term))}</literal>"
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{xml_text(term.value)}</literal>"
+        return f"<literal>{xml_text(term.value)}</literal>"
+    return f"<literal>{xml_text(str(term))}</literal>"
 
 
 def write_solutions(variables: Sequence[str], rows: Iterable[Row]) -> str:
