@@ -61,6 +61,7 @@ from pathlib import Path
 import networkx as nx
 from rdflib import Graph
 
+from kg.formats.xml_text import xml_chars
 from kg.namespaces import KG, KGR, RDF, RDFS, SDO, SKOS, bind_prefixes
 from kg.periods import period
 from kg.schema import MODES, NODE_KINDS, RELATIONS, Mode
@@ -206,14 +207,24 @@ def _edge_spans(view: GraphView) -> dict[tuple[str, str, str], tuple[str, str]]:
     return spans
 
 
+def _xml_safe(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """``graph`` with every text attribute as XML 1.0 can hold it (a NUL from a feed's title
+    would otherwise stop GraphML's writer and make GEXF that does not parse)."""
+    for _, data in graph.nodes(data=True):
+        data.update({key: xml_chars(value) for key, value in data.items() if isinstance(value, str)})
+    for *_, data in graph.edges(keys=True, data=True):
+        data.update({key: xml_chars(value) for key, value in data.items() if isinstance(value, str)})
+    return graph
+
+
 def _graphml(view: GraphView) -> str:
     out = io.BytesIO()
-    nx.write_graphml(to_networkx(view), out, encoding="utf-8", prettyprint=True, named_key_ids=True)
+    nx.write_graphml(_xml_safe(to_networkx(view)), out, encoding="utf-8", prettyprint=True, named_key_ids=True)
     return out.getvalue().decode("utf-8")
 
 
 def _gexf(view: GraphView) -> str:
-    graph = to_networkx(view)
+    graph = _xml_safe(to_networkx(view))
     for (subject, relation, obj), (start, end) in _edge_spans(view).items():
         if graph.has_edge(subject, obj, relation):
             graph.edges[subject, obj, relation].update(start=start, end=end)  # Gephi's timeline

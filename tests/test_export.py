@@ -10,14 +10,14 @@ import xml.etree.ElementTree as ET
 
 import networkx as nx
 import pytest
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from test_rdf import sample_kg
 from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.export import CSV_COLUMNS, DEFAULT_GRAPH_IRI, EVENT_COLUMNS, EXPORT_FORMATS, export, export_text
-from kg.namespaces import KG, KGR, RDF
+from kg.namespaces import KG, KGR, RDF, RDFS
 from kg.rdf import serialize, to_rdf, validate
 from kg.subgraph import Selection
 
@@ -103,6 +103,18 @@ def test_graphml_declares_its_keys(graph_file):
     root = ET.fromstring(export_text(graph_file, "graphml"))
     keys = {(k.get("for"), k.get("attr.name")) for k in root.iter("{http://graphml.graphdrawing.org/xmlns}key")}
     assert {("node", "kind"), ("node", "label"), ("node", "alt_labels"), ("edge", "relation"), ("edge", "weight")} <= keys
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_a_control_character_from_a_feed_still_gives_xml_that_parses(tmp_path, graph, fmt):
+    hostile = Graph()
+    for triple in graph:
+        hostile.add(triple)
+    hostile.set((URIRef(TURKEY), RDFS.label, Literal("Tur\x00key\x1b[2J")))  # a NUL and a terminal escape
+    path = tmp_path / "hostile.nt"
+    path.write_text(serialize(hostile, "nt"), encoding="utf-8")
+    root = ET.fromstring(export_text(path, fmt))  # raised before: GraphML's writer failed, GEXF did not parse
+    assert "Tur\ufffdkey\ufffd[2J" in ET.tostring(root, encoding="unicode")
 
 
 def test_gexf_edges_carry_their_dates_for_gephis_timeline(graph_file):
