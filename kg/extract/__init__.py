@@ -17,6 +17,7 @@ from kg.extract.arguments import actors_of
 from kg.extract.descriptions import DescribedRelations, describe
 from kg.extract.mentions import Found, MentionIndex, find_mentions, link_acronyms
 from kg.extract.modality import modality
+from kg.extract.reciprocal import ReciprocalRelations
 from kg.extract.relations import RelationFinder
 from kg.lexicon import Lexicon, load_lexicon
 from kg.model import Claim, Document, Evidence, Extraction, Mention
@@ -33,7 +34,8 @@ class Extractor:
     def __init__(self, vocab, lexicon: Lexicon | None = None):
         self.lexicon = lexicon or load_lexicon()
         self.relations = RelationFinder(vocab, self.lexicon)
-        self.families = [self.relations, DescribedRelations(self.lexicon)]  # each: (doc, index) -> Candidates
+        # each: (doc, index) -> Candidates
+        self.families = [self.relations, DescribedRelations(self.lexicon), ReciprocalRelations(vocab, self.lexicon)]
 
     def __call__(self, document: Document, doc: Doc) -> Extraction:
         index = find_mentions(doc, self.lexicon, LINKERS, document.date if document.date_precision else None)

@@ -105,7 +105,7 @@ def _preps(token: Token, words) -> list[Token]:
     return [p for c in token.children if c.dep_ == PREP and c.lower_ in words for p in _objects_of(c)]
 
 
-def _hyphen_pair(token: Token) -> bool:
+def hyphen_pair(token: Token) -> bool:
     """A word of "Israel-Hamas", "Turkish-Russian": a hyphen with no space on either side."""
     doc = token.doc
     before = token.i > 1 and doc[token.i - 1].text == "-" and not doc[token.i - 2].whitespace_ \
@@ -221,7 +221,7 @@ def describe_one(found: Found, index: MentionIndex, lexicon: Lexicon, ctx: Conte
             continue  # "truce agreement": its own word of kind
         if _in_possessor(t, head) and (mention is None or mention.kind in ACTOR_KINDS):
             continue  # a party, or whose it is ("the board's meeting"), not what kind
-        if mention is not None and mention.kind in ACTOR_KINDS and _hyphen_pair(t):
+        if mention is not None and mention.kind in ACTOR_KINDS and hyphen_pair(t):
             if mention not in parties:
                 parties.append(mention)
                 in_phrase = True
