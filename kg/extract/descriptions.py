@@ -36,7 +36,7 @@ from functools import lru_cache
 from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Token
 
-from kg.extract.arguments import actors_of
+from kg.extract.arguments import actors_of, conjuncts
 from kg.extract.mentions import (GENERIC_FAMILY, PLACE_NER, POSSESSIVE, Found, MentionIndex, fold,
                                  link_reached_agreements, resolve_bare_references)
 from kg.extract.relations import Candidate, Context, verb_subjects
@@ -295,30 +295,48 @@ def _things_in(token: Token, index: MentionIndex) -> bool:
     return any(index.at(t) is not None and index.at(t).kind in THINGS for t in token.subtree)
 
 
+def _named_actors(tokens: list[Token], index: MentionIndex) -> list[Found]:
+    """The actors ``tokens`` and their conjuncts name themselves: "received Putin and Erdogan", not
+    "received Iran's proposal" (whose owner ``actors_of`` would give)."""
+    found = [index.at(t) for token in tokens for t in conjuncts(token)]
+    return [m for m in found if m is not None and m.kind in ACTOR_KINDS]
+
+
 def verb_made(index: MentionIndex, ctx: Context) -> list[Description]:
-    """ "A met B in Lisbon", "A and B met": a meeting both attended; "A and B agreed to open the
-    border", "A agreed with B on a prisoner exchange": an agreement between them."""
+    """ "A met B in Lisbon", "A and B met", "A received B": a meeting both attended; "A visited B": a
+    visit to B both attended; "A and B agreed to open the border", "A agreed with B on a prisoner
+    exchange": an agreement between them."""
     words = description_words()
     made = []
     for verb in index.doc:
         lemma = verb.lemma_.lower()
         if verb.pos_ != "VERB" or any(c.dep_ in (NSUBJPASS, AUXPASS) for c in verb.children):
             continue  # "the demands were met"
+        phrase = None
         if lemma in words["meeting_verbs"]:
             if _at_named_event(verb, index):
                 continue
-            partners = _objects_of(verb, (DOBJ,)) + _preps(verb, ("with",))
-            kind, family = EntityKind.EVENT, words["meeting_family"]
+            guests = _objects_of(verb, (DOBJ,))
+            partners = _actors(guests + _preps(verb, ("with",)), index)
+            kind, family = EntityKind.EVENT, words["meeting_verbs"][lemma]
+            if lemma in words["guest_verbs"]:  # people visit, and are received or hosted
+                visit = family == words["visit_family"]
+                partners = _named_actors(guests, index)
+                people = [m for m in (_makers(verb, ctx) if visit else partners) if m.kind == EntityKind.PERSON]
+                if not people:
+                    continue  # "a delegation will visit Moscow to hold talks": the talks are the event
+                if visit and partners:  # "a visit to Russia", as the text names its host
+                    phrase = f"{family} to {' and '.join(index.doc[m.start:m.end].text for m in partners)}"
         elif lemma in words["agreeing_verbs"]:
             complements = [c for c in verb.children if c.dep_ == XCOMP or (c.dep_ == PREP and c.lower_ in ("on", "to"))]
             if not complements or any(_things_in(c, index) for c in complements):
                 continue  # "agreed that ...", "agreed with her": an opinion; "agreed to a truce": the truce
-            partners = _preps(verb, ("with",))
+            partners = _actors(_preps(verb, ("with",)), index)
             kind, family = EntityKind.AGREEMENT, words["agreement_family"]
         else:
             continue
         parties = []
-        for m in _makers(verb, ctx) + _actors(partners, index):
+        for m in _makers(verb, ctx) + partners:
             if m.kind in ACTOR_KINDS and all(m.key != p.key for p in parties):
                 parties.append(m)
         if len(parties) < 2:
@@ -326,7 +344,7 @@ def verb_made(index: MentionIndex, ctx: Context) -> list[Description]:
         found = Found(verb.i, verb.i + 1, kind, MentionKey.named_by(kind, family, [f"{PROVISIONAL}{verb.i}"], local=True),
                       head=verb.i, parties=tuple(p.start for p in parties))
         dated = _date(_date_tokens(verb))
-        made.append(Description(found, family, [], sorted(parties, key=lambda m: m.start), False,
+        made.append(Description(found, phrase or family, [], sorted(parties, key=lambda m: m.start), phrase is not None,
                                 _place(verb, index), *(dated or (None, None))))
     return made
 

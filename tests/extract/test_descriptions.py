@@ -34,6 +34,11 @@ FOUND = [
     ("Antony Blinken and Wang Yi met on Friday.",
      {("Antony Blinken", "attended", "meeting between Antony Blinken and Wang Yi"),
       ("Wang Yi", "attended", "meeting between Antony Blinken and Wang Yi")}),
+    ("Vladimir Putin received Recep Tayyip Erdogan in Sochi.",
+     {("Vladimir Putin", "attended", "meeting in Sochi"), ("Recep Tayyip Erdogan", "attended", "meeting in Sochi")}),
+    ("Antony Blinken visited Kyiv and Warsaw this week.",  # a visit: the visitor and the hosts
+     {("Antony Blinken", "attended", "visit to Kyiv and Warsaw"), ("Ukraine", "attended", "visit to Kyiv and Warsaw"),
+      ("Poland", "attended", "visit to Kyiv and Warsaw")}),
     ("Serbia agreed with Kosovo to open two border crossings.",
      {("Serbia", "agreed", "agreement between Serbia and Kosovo"),
       ("Kosovo", "agreed", "agreement between Serbia and Kosovo")}),
@@ -57,6 +62,8 @@ NEAR_MISSES = [
     "Russia and China agreed that the resolution was flawed.",  # an opinion shared, not an agreement
     "Vladimir Putin met with criticism at home. The demands were met.",
     "Antony Blinken refused to meet Wang Yi.",
+    "Egypt received the proposal from Qatar.",  # no guest
+    "A Turkish delegation will visit Moscow next week.",  # a state's delegation: its talks are the event
     "The deal is a victory for Iran.",
     "Two presidents signed a treaty.",  # no party named: nothing to be a node of
 ]
