@@ -661,8 +661,9 @@ def _label(first: Description, parties: list[Found], place: str | None, date_tex
     between = f" between {', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else ""
     at = f" in {place}" if place else ""
     for part in ((at, between) if first.found.kind == EntityKind.EVENT else (between, at)):
-        if part:
-            return label + part
+        if part:  # before a place the phrase gives: "ceasefire between A and B in the north"
+            cut = label.find(" in ") if " in " in label else len(label)
+            return label[:cut] + part + label[cut:]
     return f"{label} ({date_text})" if date_text else label
 
 
