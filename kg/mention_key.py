@@ -14,18 +14,23 @@ digested from; ``MentionKey.parse`` reads it back. The grammar of that text::
              | "group:" family ":" code       a state's armed groups by a common noun ("Sudanese rebels")
              | "named-org:" name              an organisation the lexicon does not know, folded
              | "government-of:" body          a state called after its leader ("Assad regime")
-             | ["local-"] thing ":" family ":" words
+             | ["local-"] thing ":" family ":" words [":" date]
     thing   := "agreement" | "event"          ``local-``: a description that names it in one article only
     words   := [word *("+" word)]             its distinguishing words, sorted (country codes as codes)
+    date    := ISO 8601 year or year-month    a description's date: it merges across articles only
+                                              with one of the same family, words and date
 
-A name is everything after the namespace up to an ``@``; codes, roles, families and words hold no
-``:``, ``+`` or ``@`` (they come from the lexicon and from folded words).
+A name is everything after the namespace up to an ``@``; codes, roles, families, words and dates hold
+no ``:``, ``+`` or ``@`` (they come from the lexicon and from folded words).
 
 >>> str(MentionKey.holder_of("TUR", "president"))
 'role:TUR:president'
 >>> key = MentionKey.parse("local-agreement:ceasefire:idlib+TUR@d1")
 >>> key.namespace.value, key.family, key.words, key.local, key.document
 ('agreement', 'ceasefire', ('idlib', 'TUR'), True, 'd1')
+>>> dated = MentionKey.parse("agreement:ceasefire:CHL+PER:2024-05")
+>>> dated.words, dated.date, dated.described
+(('CHL', 'PER'), '2024-05', True)
 >>> MentionKey.parse("government-of:person:bashar al-assad").leader.name
 'bashar al-assad'
 >>> MentionKey.parse("group:rebels:SDN") == MentionKey.armed_group_of("rebels", "SDN")
@@ -33,6 +38,7 @@ True
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -60,6 +66,7 @@ _OF_KIND = {EntityKind.AGREEMENT: Namespace.AGREEMENT, EntityKind.EVENT: Namespa
 LOCAL = "local-"
 SEPARATOR, WORD_SEPARATOR, DOCUMENT_SEPARATOR = ":", "+", "@"
 _RESERVED = (SEPARATOR, WORD_SEPARATOR, DOCUMENT_SEPARATOR)
+_DATE = re.compile(r"\d{4}(-\d{2})?")  # a description's date: a year, or a year and month
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,7 @@ class MentionKey:
     family: str = ""  # agreement and event ("ceasefire", "summit"), group by a common noun ("rebels")
     words: tuple[str, ...] = ()  # agreement and event
     local: bool = False  # agreement and event described, not named: one article's own
+    date: str = ""  # agreement and event described, not named, and dated ("2024-05"): merged on equal keys only
     leader: MentionKey | None = None  # government-of: the person (or title) the state is called after
     document: str | None = None  # the article a key counts in alone
 
@@ -82,8 +90,8 @@ class MentionKey:
                 object.__setattr__(self, "namespace", Namespace(self.namespace))
             except ValueError:
                 raise ValueError(f"not a mention key namespace: {self.namespace!r}") from None
-        if self.local and self.namespace not in WORD_KEYED:
-            raise ValueError(f"only agreements and events are local, not {self.namespace.value!r}")
+        if (self.local or self.date) and self.namespace not in WORD_KEYED:
+            raise ValueError(f"only agreements and events are local or dated, not {self.namespace.value!r}")
 
     # --- one constructor per form -------------------------------------------------------
 
@@ -128,25 +136,33 @@ class MentionKey:
         return cls(Namespace.GOVERNMENT_OF, leader=leader)
 
     @classmethod
-    def named_by(cls, kind: EntityKind, family: str, words: Iterable[str], *, local: bool = False) -> MentionKey:
-        """An agreement or event (``kind``) by its family and distinguishing words."""
-        return cls(_OF_KIND[kind], family=family, words=tuple(words), local=local)
+    def named_by(cls, kind: EntityKind, family: str, words: Iterable[str], *, local: bool = False,
+                 date: str = "") -> MentionKey:
+        """An agreement or event (``kind``) by its family and distinguishing words; a description
+        (not a name) is ``local`` to its article or carries its ``date``."""
+        return cls(_OF_KIND[kind], family=family, words=tuple(words), local=local, date=date)
 
     @classmethod
-    def agreement(cls, family: str, words: Iterable[str], *, local: bool = False) -> MentionKey:
-        return cls.named_by(EntityKind.AGREEMENT, family, words, local=local)
+    def agreement(cls, family: str, words: Iterable[str], *, local: bool = False, date: str = "") -> MentionKey:
+        return cls.named_by(EntityKind.AGREEMENT, family, words, local=local, date=date)
 
     @classmethod
-    def event(cls, family: str, words: Iterable[str], *, local: bool = False) -> MentionKey:
-        return cls.named_by(EntityKind.EVENT, family, words, local=local)
+    def event(cls, family: str, words: Iterable[str], *, local: bool = False, date: str = "") -> MentionKey:
+        return cls.named_by(EntityKind.EVENT, family, words, local=local, date=date)
 
     def in_document(self, doc_id: str) -> MentionKey:
         """The same key counted within one article only."""
         # Positional, not dataclasses.replace: resolution scopes thousands of keys, replace is 3x slower.
         return MentionKey(self.namespace, self.name, self.code, self.role, self.family, self.words, self.local,
-                          self.leader, doc_id)
+                          self.date, self.leader, doc_id)
 
     # --- reading ------------------------------------------------------------------------
+
+    @property
+    def described(self) -> bool:
+        """An agreement or event known by a description ("a ceasefire between A and B"), not a name:
+        it joins only keys equal to it, never one whose words hold its own."""
+        return self.local or bool(self.date)
 
     @property
     def title(self) -> str:
@@ -170,6 +186,7 @@ class MentionKey:
             body = self.title
         elif self.namespace in WORD_KEYED:
             body = f"{self.family}{SEPARATOR}{WORD_SEPARATOR.join(self.words)}"
+            body += f"{SEPARATOR}{self.date}" if self.date else ""
         elif self.family:
             body = f"{self.family}{SEPARATOR}{self.code}"
         else:
@@ -213,9 +230,12 @@ class MentionKey:
             raise ValueError(f"not a mention key: {text!r}")
         if namespace == Namespace.ROLE:
             return cls.holder_of(*_parts(text, head, tail))
+        tail, dated, date = tail.partition(SEPARATOR)
         words = tuple(tail.split(WORD_SEPARATOR)) if tail else ()
         _parts(text, head, *words)
-        return cls(namespace, family=head, words=words, local=local)
+        if dated and not _DATE.fullmatch(date):
+            raise ValueError(f"not a mention key: {text!r}")
+        return cls(namespace, family=head, words=words, local=local, date=date)
 
 
 def _parts(text: str, *parts: str, of: str = "mention key") -> tuple[str, ...]:

@@ -10,7 +10,9 @@ Rules, in order:
   of the person's title, the person himself staying a separate node;
 - agreements and events: keys of their distinguishing words; a key that is a subset of
   exactly one other key of the same family joins it ("Berlin Conference" and
-  "International Berlin Conference on Libya").
+  "International Berlin Conference on Libya"). A description, not a name ("a ceasefire between
+  Chile and Peru"), joins only an equal key: the same family, words (its parties) and date
+  (``MentionKey.described``); one with fewer than two parties or no date stays in its article.
 
 >>> from kg.model import Mention, EntityKind
 >>> people = [Mention("a", 0, 12, "Hulusi Akar", EntityKind.PERSON, "person:hulusi akar", "Hulusi Akar"),
@@ -250,6 +252,9 @@ class Resolver:
             # Titles ("the French President") are other names of a person, never the label.
             title = _key(mention.key).namespace == Namespace.ROLE
             labels[gid][mention.name] += 0 if mention.name is None or title else 1
+            if mention.name and mention.text != mention.name and " " in mention.text \
+                    and _key(mention.key).namespace in WORD_KEYED:
+                labels[gid][mention.text] += 0  # a description's label is built; the phrase as written is another name
         self._build_entities(groups, labels, kinds, keys)
 
     @staticmethod
@@ -350,9 +355,11 @@ class Resolver:
 
 
     def _merge_subset_keys(self, groups: dict[str, str]) -> None:
-        """An agreement/event key whose words are a subset of exactly one other key's joins it."""
+        """An agreement/event name's key whose words are a subset of exactly one other name's key joins it;
+        descriptions neither join nor are joined: "a ceasefire between A and B" in May is not "the
+        ceasefire between A, B and C" in May, nor the "A-B ceasefire" some article names."""
         named = {g: _key(g) for g in groups.values()}
-        keys = sorted(g for g, key in named.items() if key.namespace in WORD_KEYED and not key.local)
+        keys = sorted(g for g, key in named.items() if key.namespace in WORD_KEYED and not key.described)
         parsed = {k: (named[k].namespace, named[k].family, set(named[k].words)) for k in keys}
         having: dict[tuple[str, str, str], list[str]] = defaultdict(list)  # (kind, family, word) -> keys
         for key, (kind, family, words) in parsed.items():
@@ -430,7 +437,7 @@ class Resolver:
         if key.namespace in WORD_KEYED:
             # Country codes among the words read as the country: "armenia-azerbaijan-declaration".
             names = [self.lexicon.countries[w].name if w in self.lexicon.countries else w for w in key.words]
-            slug = slugify(" ".join(filter(None, names + [key.family])))
+            slug = slugify(" ".join(filter(None, names + [key.family, key.date])))
             return f"{slug}-{_digest(gid)}" if key.local else slug
         if key.namespace == Namespace.GOVERNMENT_OF:
             return "government-of-" + slugify(key.leader.last_field)

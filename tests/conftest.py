@@ -21,10 +21,12 @@ def extractor(nlp):
 
 @pytest.fixture(scope="session")
 def graph_of(nlp, extractor):
-    """``graph_of(text, ...)`` -> the resolved KnowledgeGraph; several texts are several articles."""
+    """``graph_of(text, ...)`` -> the resolved KnowledgeGraph; several texts are several articles,
+    dated by ``dates`` (ISO days) when given."""
 
-    def run(*texts: str):
-        documents = [Document(f"doc{i}", text, f"doc{i}.txt") for i, text in enumerate(texts)]
+    def run(*texts: str, dates: tuple[str | None, ...] = ()):
+        documents = [Document(f"doc{i}", text, f"doc{i}.txt", date=date, date_precision="day" if date else None)
+                     for i, (text, date) in enumerate(zip(texts, dates or (None,) * len(texts)))]
         mentions, claims = [], []
         for document in documents:
             extraction = extractor(document, parse_text(nlp, document.text))

@@ -34,6 +34,8 @@ FORMS = [
     (MentionKey.agreement("agreement", ["peace"], local=True), "local-agreement:agreement:peace"),
     (MentionKey.agreement("ceasefire", []), "agreement:ceasefire:"),
     (MentionKey.event("conference", ["DEU", "LBY"]), "event:conference:DEU+LBY"),
+    (MentionKey.agreement("ceasefire", ["CHL", "PER"], date="2024-05"), "agreement:ceasefire:CHL+PER:2024-05"),
+    (MentionKey.event("meeting", ["putin", "TUR"], date="2019"), "event:meeting:putin+TUR:2019"),
     (MentionKey.named_by(EntityKind.EVENT, "talks", ["peace"], local=True), "local-event:talks:peace"),
     (MentionKey.person("akar").in_document("d1"), "person:akar@d1"),
     (MentionKey.agreement("agreement", ["peace"], local=True).in_document("a-b-1f2e"),

@@ -11,14 +11,23 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from itertools import chain
+
 from kg.extract.arguments import actors_of
 from kg.extract.dates import sentence_date
-from kg.extract.mentions import Found, MentionIndex, find_mentions
+from kg.extract.descriptions import DescribedRelations, describe
+from kg.extract.mentions import Found, MentionIndex, find_mentions, link_acronyms
 from kg.extract.modality import modality
+from kg.extract.reciprocal import ReciprocalRelations
 from kg.extract.relations import RelationFinder
 from kg.lexicon import Lexicon, load_lexicon
 from kg.model import Claim, Document, Evidence, Extraction, Mention
 from kg.schema import MODES
+
+
+# What settles a mention from the others, in order (kg.extract.mentions.find_mentions): unnamed
+# agreements and events are described, and "the deal" linked to the one it stands for, by ``describe``.
+LINKERS = [link_acronyms, describe]
 
 
 class Extractor:
@@ -27,11 +36,13 @@ class Extractor:
     def __init__(self, vocab, lexicon: Lexicon | None = None):
         self.lexicon = lexicon or load_lexicon()
         self.relations = RelationFinder(vocab, self.lexicon)
+        # each: (doc, index) -> Candidates
+        self.families = [self.relations, DescribedRelations(self.lexicon), ReciprocalRelations(vocab, self.lexicon)]
 
     def __call__(self, document: Document, doc: Doc, offset: int = 0) -> Extraction:
         """``doc`` is ``document``'s text from character ``offset`` on (all of it, or one
         section of a long document: ``kg.nlp.parse_sections``); offsets index ``document.text``."""
-        index = find_mentions(doc, self.lexicon)
+        index = find_mentions(doc, self.lexicon, LINKERS, document.date if document.date_precision else None)
         converted: dict[int, Mention] = {}
 
         def as_mention(found: Found) -> Mention:
@@ -40,7 +51,7 @@ class Extractor:
             return converted[id(found)]
 
         claims, seen = [], set()
-        for candidate in self.relations(doc, index):
+        for candidate in chain.from_iterable(family(doc, index) for family in self.families):
             if candidate.subject.bare or candidate.object.bare:
                 continue  # "the meeting" with no named meeting before or after it
             if _own_event(candidate):
@@ -70,8 +81,8 @@ class Extractor:
 
 def _own_event(candidate) -> bool:
     """An organisation named in an event's or agreement's own name is its host, not a participant."""
-    if candidate.subject.kind.value != "Organization" or not candidate.subject.name:
-        return False
+    if candidate.subject.kind.value != "Organization" or not candidate.subject.name or candidate.object.key.described:
+        return False  # a description's words are its parties
     return candidate.subject.name.lower() in candidate.object.key.words
 
 

@@ -52,6 +52,7 @@ class MentionIndex:
     mentions: list[Found] = field(default_factory=list)
     by_token: dict[int, Found] = field(default_factory=dict)
     regime_key: MentionKey | None = None  # what "the regime" means in this document
+    date: str | None = None  # the article's date (ISO 8601), which dates what it describes
 
     def add(self, found: Found) -> bool:
         if any(i in self.by_token for i in range(found.start, found.end)):
@@ -600,18 +601,18 @@ FINDERS = [find_lexicon_names, find_people, find_roles, find_regime, find_state_
            find_agreements_and_events, find_groups, find_other_organizations]
 
 
-def find_mentions(doc: Doc, lexicon: Lexicon) -> MentionIndex:
-    """Run every finder over a parsed document."""
-    index = MentionIndex(doc)
+def find_mentions(doc: Doc, lexicon: Lexicon, linkers: list | None = None, date: str | None = None) -> MentionIndex:
+    """Run every finder over a parsed document, then every linker (default ``LINKERS``), which
+    settles what a mention refers to from the others; ``date``: the article's."""
+    index = MentionIndex(doc, date=date)
     for finder in FINDERS:
         finder(index, lexicon)
-    link_reached_agreements(index, lexicon)
-    link_acronyms(index)
-    resolve_bare_references(index)
+    for linker in LINKERS if linkers is None else linkers:
+        linker(index, lexicon)
     return index
 
 
-def link_acronyms(index: MentionIndex) -> None:
+def link_acronyms(index: MentionIndex, lexicon: Lexicon | None = None) -> None:
     """ "the Joint Comprehensive Plan of Action (JCPOA)": the acronym, there and later, is the same thing."""
     doc = index.doc
     acronyms: dict[str, Found] = {}
@@ -649,8 +650,12 @@ def link_reached_agreements(index: MentionIndex, lexicon: Lexicon) -> None:
             found.key, found.bare, found.anaphor = antecedent.key, False, True
 
 
-def resolve_bare_references(index: MentionIndex) -> None:
-    """"The meeting", "the ceasefire": the most recent named one of the same kind in the document."""
+GENERIC_FAMILY = "agreement"  # the family of "the deal", "the agreement": said of an agreement of any family
+
+
+def resolve_bare_references(index: MentionIndex, lexicon: Lexicon | None = None) -> None:
+    """"The meeting", "the ceasefire": the most recent named one of the same kind in the document;
+    "the deal" the most recent agreement of any family ("a truce ... the deal")."""
     last: dict[tuple[EntityKind, str], Found] = {}
     last_of_kind: dict[EntityKind, Found] = {}
     pending = []
@@ -665,7 +670,8 @@ def resolve_bare_references(index: MentionIndex) -> None:
         if not _definite(index.doc[found.head]):
             pending.append(found)  # "a meeting with X": a new one, unless the article names only one
             continue
-        antecedent = last.get((found.kind, family)) or (last_of_kind.get(found.kind) if found.kind == EntityKind.EVENT else None)
+        generic = found.kind == EntityKind.EVENT or family == GENERIC_FAMILY
+        antecedent = last.get((found.kind, family)) or (last_of_kind.get(found.kind) if generic else None)
         if antecedent:
             found.key, found.bare, found.anaphor = antecedent.key, False, True
         else:
@@ -699,3 +705,6 @@ def _definite(head: Token) -> bool:
         if child.dep_ in ("det", "poss"):
             return child.lower_ not in ("a", "an", "another", "any", "some", "no")
     return False
+
+
+LINKERS = [link_reached_agreements, link_acronyms, resolve_bare_references]

@@ -115,7 +115,7 @@ class Context:
     index: MentionIndex
     lexicon: Lexicon
     encounters: list[tuple[int, list[Found]]]  # (sentence start, participants) of meetings seen so far
-    words: TriggerWords
+    words: TriggerWords | None = None  # the trigger families' words; other families read arguments only
 
 
 def _pairs(subjects: list[Found], relation: RelationType, objects: list[Found], trigger: Token,
@@ -545,17 +545,6 @@ def _party_to(token: Token, ctx: Context) -> Iterator[Candidate]:
     yield from _pairs(holders, RelationType.AGREED, agreements, token, local=True)
 
 
-def handle_reciprocal(token: Token, ctx: Context) -> Iterator[Candidate]:
-    """ "The army and the RSF clashed", "Israel and Hezbollah exchanged fire": each opposes the other. """
-    if any(c.dep_ in ("dobj",) and c.lower_ not in ("fire", "blows", "strikes") for c in token.children):
-        return
-    if any(c.dep_ == "prep" and c.lower_ in ("with", "against") for c in token.children):
-        return  # "A clashed with B" is read by the prepositional pattern
-    sides = verb_subjects(token, ctx)
-    for a in sides:
-        yield from _pairs([a], RelationType.OPPOSES, [b for b in sides if b is not a], token)
-
-
 def handle_sidelines(token: Token, ctx: Context) -> Iterator[Candidate]:
     """ "A met B on the sidelines of E", "The meeting came on the sidelines of E": A and B attended E. """
     events = [m for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
@@ -800,7 +789,6 @@ def build_triggers(lexicon: Lexicon, words: TriggerWords | None = None) -> list[
         Trigger("encounter", handle_encounter, {"LEMMA": t["encounter_verbs"]}, verb),
         Trigger("at_event", handle_at_event, {"LOWER": ["at", "during"]}, dep=frozenset({"prep"})),
         Trigger("relationship_noun", handle_relationship_noun, {"LEMMA": t["relationship_nouns"]}, noun),
-        Trigger("reciprocal", handle_reciprocal, {"LEMMA": t["reciprocal_verbs"]}, verb),
         Trigger("sidelines", handle_sidelines, {"LOWER": sorted(SIDELINES)}),
         Trigger("agreement", handle_agreement_parties, {"LOWER": heads, "LEMMA": heads}),
     ]

@@ -140,7 +140,7 @@ def _period_start(iso: str) -> str:
 def start_dates(kg: KnowledgeGraph) -> dict[str, str]:
     """entity_id -> ``schema:startDate`` of the agreements and events (the nodes that are no
     actors): the earliest date a sentence naming one gives for it, in an assertion that says the
-    relation holds. A sentence's date that is the article's own date is left out: an undated
+    relation holds, the finest of periods one within another ("2018-09" rather than "2018"). A sentence's date that is the article's own date is left out: an undated
     sentence gets that date too, so that it would say nothing of when the event was.
 
     >>> from kg.model import Entity, EntityKind, Evidence
@@ -148,9 +148,9 @@ def start_dates(kg: KnowledgeGraph) -> dict[str, str]:
     >>> kg = KnowledgeGraph([doc], {"iran": Entity("iran", EntityKind.COUNTRY, "Iran"),
     ...                             "talks": Entity("talks", EntityKind.EVENT, "Talks")})
     >>> def attended(date): return Assertion("iran", RelationType.ATTENDED, "talks", Evidence("d", "", 0, 0, date=date))
-    >>> kg.assertions = [attended("2020-02-12"), attended("2020-02-10"), attended("2020-02")]
+    >>> kg.assertions = [attended("2020-02-12"), attended("2020-02"), attended("2020-02-10"), attended("2020-03")]
     >>> start_dates(kg)
-    {'talks': '2020-02'}
+    {'talks': '2020-02-10'}
     """
     published = {doc.doc_id: doc.date for doc in kg.documents}
     starts: dict[str, str] = {}
@@ -160,11 +160,19 @@ def start_dates(kg: KnowledgeGraph) -> dict[str, str]:
         if (entity is None or NODE_KINDS[entity.kind].is_actor or not MODES[ev.mode].holds or not ev.date
                 or ev.date == published.get(ev.doc_id)):
             continue
-        held = starts.get(entity.entity_id)
-        # earliest first; of periods starting on one day, the finest (its start is what is known)
-        if held is None or (_period_start(ev.date), -len(ev.date)) < (_period_start(held), -len(held)):
+        if _says_more_of_the_start(ev.date, starts.get(entity.entity_id)):
             starts[entity.entity_id] = ev.date
     return starts
+
+
+def _says_more_of_the_start(date: str, held: str | None) -> bool:
+    """Whether ``date`` tells better than ``held`` when a thing began: a finer period within it
+    ("2018-09" within "2018"), never a coarser one around it, else the one that starts first."""
+    if held is None or (date.startswith(held) and len(date) > len(held)):
+        return True
+    if held.startswith(date):
+        return False
+    return _period_start(date) < _period_start(held)
 
 
 def start_date_triples(kg: KnowledgeGraph, entity_id: str, starts: dict[str, str]) -> Iterator[Triple]:

@@ -14,7 +14,9 @@ ANAPHORA_AND_OWNERS = [
     # "they" after a coordinated subject
     ("Keir Starmer, Emmanuel Macron and Friedrich Merz met in Kyiv. In a joint statement, they said they "
      "continued to support Ukraine.",
-     {("Keir Starmer", "backs", "Ukraine"), ("Emmanuel Macron", "backs", "Ukraine"), ("Friedrich Merz", "backs", "Ukraine")}),
+     {("Keir Starmer", "backs", "Ukraine"), ("Emmanuel Macron", "backs", "Ukraine"), ("Friedrich Merz", "backs", "Ukraine")}
+     | {(who, "attended", "meeting in Kyiv")
+        for who in ("Keir Starmer", "Emmanuel Macron", "Friedrich Merz")}),
     # holders of places and assets
     ("Israel struck the Houthi-held port of Hodeidah.", {("Israel", "opposes", "Houthis")}),
     ("Ukrainian drones struck four airbases deep inside Russia.", {("Ukraine", "opposes", "Russia")}),

@@ -103,8 +103,8 @@ AGREED = [
     ("Iran, a signatory to the Non-Proliferation Treaty, denied seeking nuclear weapons.",
      {("Iran", "agreed", "Non-Proliferation Treaty")}),
     ("Kenya has fulfilled its responsibilities in line with its security agreements with Somalia and Ethiopia.",
-     {("Kenya", "agreed", "security agreements"), ("Somalia", "agreed", "security agreements"),
-      ("Ethiopia", "agreed", "security agreements")}),
+     {(party, "agreed", "security agreements between Kenya, Somalia and Ethiopia")
+      for party in ("Kenya", "Somalia", "Ethiopia")}),
 ]
 
 RECIPROCAL_APPOSITION_AND_TIES = [
