@@ -237,7 +237,10 @@ def describe_one(found: Found, index: MentionIndex, lexicon: Lexicon, ctx: Conte
             if any(t.pos_ == "PROPN" or index.at(t) is not None for t in prep.subtree):
                 return None  # "Conference on Libya", "meeting of NATO defence ministers"
     words = description_words()
-    parties += [m for m in _actors(_preps(head, ("between", "among", "with")), index) if m not in parties]
+    parties += [m for m in _actors(_preps(head, ("between", "among")), index) if m not in parties]
+    # "deals with Russia and Iran" are someone's deals with each: a "with" partner is a party only
+    # beside another one (a possessor, a maker), never one of a pair of its own
+    partners = [m for m in _actors(_preps(head, ("with",)), index) if m not in parties]
     clauses = [c for c in head.children if c.dep_ in CLAUSES]
     makers = words["party_verbs"][found.kind.value]
     for clause in clauses:  # "talks involving A, B and C", "a truce agreed between A and B", "the deal signed by A and B"
@@ -252,6 +255,8 @@ def describe_one(found: Found, index: MentionIndex, lexicon: Lexicon, ctx: Conte
     if verb is not None and len(parties) < 2:
         made_by = _makers(verb, ctx) + _actors(_preps(verb, ("with", "between", "among")), index)
         parties += [m for m in made_by if m.kind in ACTOR_KINDS and m not in parties]
+    if parties:
+        parties += [m for m in partners if m not in parties]
     parties.sort(key=lambda m: m.start)
     place = _place(head, index)
     # "a ceasefire will be implemented in Idlib": an agreement is where what it is the subject or object of happens
