@@ -29,6 +29,7 @@ the relations of the things only a verb made (who met, who agreed) and of "talks
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -282,8 +283,9 @@ def _kind_word(token: Token, lexicon: Lexicon) -> bool:
 
 
 def _at_named_event(verb: Token, index: MentionIndex) -> bool:
-    """ "met on the sidelines of the summit", "met at the summit": a meeting within one named already."""
-    for prep in (c for c in verb.children if c.dep_ == PREP):
+    """ "met on the sidelines of the summit", "met B at the summit": a meeting within one named already
+    (wherever the parser hangs the "at")."""
+    for prep in (t for t in verb.subtree if t.dep_ == PREP and t.lower_ in ("at", "during", "on")):
         for pobj in _objects_of(prep):
             inner = [pobj] + [p for c in pobj.children if c.dep_ == PREP for p in _objects_of(c)]
             if any(index.at(t) is not None and index.at(t).kind == EntityKind.EVENT for t in inner):
@@ -307,10 +309,11 @@ def verb_made(index: MentionIndex, ctx: Context) -> list[Description]:
     visit to B both attended; "A and B agreed to open the border", "A agreed with B on a prisoner
     exchange": an agreement between them."""
     words = description_words()
+    making = set(words["meeting_verbs"]) | set(words["agreeing_verbs"])
     made = []
     for verb in index.doc:
         lemma = verb.lemma_.lower()
-        if verb.pos_ != "VERB" or any(c.dep_ in (NSUBJPASS, AUXPASS) for c in verb.children):
+        if lemma not in making or verb.pos_ != "VERB" or any(c.dep_ in (NSUBJPASS, AUXPASS) for c in verb.children):
             continue  # "the demands were met"
         phrase = None
         if lemma in words["meeting_verbs"]:
@@ -423,7 +426,11 @@ def link_names(index: MentionIndex, provisional: set[MentionKey]) -> None:
     def rank(found: Found) -> tuple[int, int]:  # a name, then a description, then a bare head noun
         return (2 if found.bare else 1 if found.key in provisional else 0), found.start
 
-    for match_id, tokens in sorted(matcher(doc), key=lambda m: m[1]):
+    # Only a sentence that mentions two things may say one is the other.
+    counted = Counter(doc[m.start].sent for m in index.mentions if m.kind in THINGS)
+    sentences = sorted((sent for sent, count in counted.items() if count > 1), key=lambda sent: sent.start)
+    matches = [(match_id, [sent.start + i for i in tokens]) for sent in sentences for match_id, tokens in matcher(sent)]
+    for match_id, tokens in sorted(matches, key=lambda m: m[1]):
         one_at = 1 if doc.vocab.strings[match_id] in ("copula", "naming") else 0  # after the verb
         pair = [_thing_at(doc[tokens[one_at]], index), _thing_at(doc[tokens[-1]], index)]
         if None in pair or pair[0] is pair[1] or pair[0].kind != pair[1].kind or pair[0].key == pair[1].key:
@@ -656,7 +663,8 @@ def _label(first: Description, parties: list[Found], place: str | None, date_tex
     if first.parties_in_phrase or any(_party_name(p, index, lexicon, written=True) in label for p in parties) \
             or (place and place in label):
         return label  # "Israel-Hamas truce", "talks in Doha", "Washington peace agreement"
-    states = [p for p in parties if p.kind != EntityKind.PERSON] or parties  # signatories stand for their states
+    states = [p for p in parties if p.kind != EntityKind.PERSON]
+    states = states if len(states) > 1 else parties  # signatories stand for their states
     names = list(dict.fromkeys(_party_name(p, index, lexicon) for p in states))
     between = f" between {', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else ""
     at = f" in {place}" if place else ""
