@@ -52,7 +52,7 @@ from kg.schema import ACTOR_KINDS, joins
 NSUBJ, NSUBJPASS, DOBJ, ATTR, OPRD, APPOS = "nsubj", "nsubjpass", "dobj", "attr", "oprd", "appos"
 PREP, POBJ, AGENT, POSS, CASE, DET = "prep", "pobj", "agent", "poss", "case", "det"
 COMPOUND, AMOD, NMOD, NPADVMOD, NUMMOD = "compound", "amod", "nmod", "npadvmod", "nummod"
-ACL, RELCL, ADVCL, XCOMP, CONJ, AUXPASS = "acl", "relcl", "advcl", "xcomp", "conj", "auxpass"
+ACL, RELCL, ADVCL, XCOMP, CONJ, AUXPASS, MARK = "acl", "relcl", "advcl", "xcomp", "conj", "auxpass", "mark"
 LEFT_MODIFIERS = (COMPOUND, AMOD, NMOD, POSS, NPADVMOD, NUMMOD)
 OBJECTS = (DOBJ, NSUBJPASS, ATTR)
 CLAUSES = (ACL, RELCL)  # "the deal signed in Lima", "the truce that was agreed between A and B"
@@ -180,6 +180,8 @@ def _date(tokens: list[Token]) -> tuple[str, str] | None:
         if token.ent_type_ not in DATES:
             continue
         ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        if ent is not None and ent[0].lower_ == "the":
+            ent = ent[1:]  # "the December 25, 2011 agreement": the date is "December 25, 2011"
         read = read_date(ent.text) if ent is not None else None
         if read is not None:
             iso, precision = read
@@ -310,11 +312,14 @@ def verb_made(index: MentionIndex, ctx: Context) -> list[Description]:
     exchange": an agreement between them."""
     words = description_words()
     making = set(words["meeting_verbs"]) | set(words["agreeing_verbs"])
+    conditions = set(ctx.lexicon.modality["conditional_marks"])
     made = []
     for verb in index.doc:
         lemma = verb.lemma_.lower()
         if lemma not in making or verb.pos_ != "VERB" or any(c.dep_ in (NSUBJPASS, AUXPASS) for c in verb.children):
             continue  # "the demands were met"
+        if any(c.dep_ == ADVCL and any(m.dep_ == MARK and m.lower_ in conditions for m in c.children) for c in verb.children):
+            continue  # "they would meet him if he gave them a veto": a condition, not an event
         phrase = None
         if lemma in words["meeting_verbs"]:
             if _at_named_event(verb, index):
@@ -324,7 +329,7 @@ def verb_made(index: MentionIndex, ctx: Context) -> list[Description]:
             kind, family = EntityKind.EVENT, words["meeting_verbs"][lemma]
             if lemma in words["guest_verbs"]:  # people visit, and are received or hosted
                 visit = family == words["visit_family"]
-                partners = _named_actors(guests, index)
+                partners = [m for m in _named_actors(guests, index) if index.doc[m.end - 1].pos_ == "PROPN"]
                 people = [m for m in (_makers(verb, ctx) if visit else partners) if m.kind == EntityKind.PERSON]
                 if not people:
                     continue  # "a delegation will visit Moscow to hold talks": the talks are the event
@@ -672,7 +677,7 @@ def _label(first: Description, parties: list[Found], place: str | None, date_tex
         if part:  # before a place the phrase gives: "ceasefire between A and B in the north"
             cut = label.find(" in ") if " in " in label else len(label)
             return label[:cut] + part + label[cut:]
-    return f"{label} ({date_text})" if date_text else label
+    return f"{label} ({date_text})" if date_text and date_text not in label else label
 
 
 # --- relations ---------------------------------------------------------------------------------

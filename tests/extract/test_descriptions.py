@@ -64,6 +64,8 @@ NEAR_MISSES = [
     "Antony Blinken refused to meet Wang Yi.",
     "Egypt received the proposal from Qatar.",  # no guest
     "A Turkish delegation will visit Moscow next week.",  # a state's delegation: its talks are the event
+    "Antony Blinken said he would meet Wang Yi if China released the detainees.",  # a condition
+    "Ash Carter flew to visit U.S. service members at the airfield.",  # troops, not a host named
     "The deal is a victory for Iran.",
     "Two presidents signed a treaty.",  # no party named: nothing to be a node of
 ]
