@@ -684,14 +684,17 @@ def _label(first: Description, parties: list[Found], place: str | None, date_tex
 
 
 class DescribedRelations:
-    """Who met, who agreed, when only a verb says so ("A met B", "A and B agreed to ..."), and who
+    """Who met, who agreed, when only a verb says so ("A met B", "A and B agreed to ..."), who made an
+    unnamed one with a verb the trigger words do not hold ("A and B initialed a treaty"), and who
     takes part in "talks involving A, B and C": each party attended the event or agreed the agreement."""
 
     def __init__(self, lexicon: Lexicon):
         self.lexicon = lexicon
-        self.participant_verbs = set(description_words()["participant_verbs"])
+        self.words = description_words()
+        self.participant_verbs = set(self.words["participant_verbs"])
 
     def __call__(self, doc: Doc, index: MentionIndex) -> Iterator[Candidate]:
+        ctx = Context(index, self.lexicon, [])
         for found in index.mentions:
             if found.kind not in THINGS or found.head < 0 or found.bare:
                 continue
@@ -700,6 +703,11 @@ class DescribedRelations:
             if found.parties and head.pos_ == "VERB" and found.start == head.i:
                 parties = [index.at(doc[i]) for i in found.parties]
                 yield from self._pairs([p for p in parties if p is not None], relation, found, head)
+                continue
+            verb = _governor(head, self.words, found.kind) if found.key.described and not found.anaphor else None
+            if verb is not None:
+                makers = _makers(verb, ctx) + _actors(_preps(verb, ("with", "between", "among")), index)
+                yield from self._pairs(makers, relation, found, verb)
             for clause in (c for c in head.children if c.dep_ == ACL and c.lemma_.lower() in self.participant_verbs):
                 yield from self._pairs(_actors(_objects_of(clause, (DOBJ,)), index), relation, found, clause)
 

@@ -21,6 +21,9 @@ FOUND = [
      {("Israel", "agreed", "truce between Israel and Hamas"), ("Hamas", "agreed", "truce between Israel and Hamas")}),
     ("Israel signed a truce with Hamas in Cairo.",  # the place the phrase is given tells it apart
      {("Israel", "agreed", "Cairo truce"), ("Hamas", "agreed", "Cairo truce")}),
+    ("Ecuador and Peru initialed a peace treaty.",  # a verb only this family knows
+     {("Ecuador", "agreed", "peace treaty between Ecuador and Peru"),
+      ("Peru", "agreed", "peace treaty between Ecuador and Peru")}),
     ("Iran and Saudi Arabia held talks in Baghdad in April 2021.",  # an event by its place
      {("Iran", "attended", "talks in Baghdad"), ("Saudi Arabia", "attended", "talks in Baghdad")}),
     ("Iran and Saudi Arabia held talks in April 2021.",
@@ -59,6 +62,7 @@ FOUND = [
 NEAR_MISSES = [
     "Israel rejected a ceasefire with Hamas.",  # a verb about someone's agreement, not making one
     "Chile and Peru did not agree to a ceasefire.",
+    "Chile and Peru refused to sign a truce.",
     "Russia and China agreed that the resolution was flawed.",  # an opinion shared, not an agreement
     "Vladimir Putin met with criticism at home. The demands were met.",
     "Antony Blinken refused to meet Wang Yi.",
