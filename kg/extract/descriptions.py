@@ -52,7 +52,7 @@ from kg.schema import ACTOR_KINDS, joins
 NSUBJ, NSUBJPASS, DOBJ, ATTR, OPRD, APPOS = "nsubj", "nsubjpass", "dobj", "attr", "oprd", "appos"
 PREP, POBJ, AGENT, POSS, CASE, DET = "prep", "pobj", "agent", "poss", "case", "det"
 COMPOUND, AMOD, NMOD, NPADVMOD, NUMMOD = "compound", "amod", "nmod", "npadvmod", "nummod"
-ACL, RELCL, ADVCL, XCOMP, CONJ, AUXPASS, MARK = "acl", "relcl", "advcl", "xcomp", "conj", "auxpass", "mark"
+ACL, RELCL, ADVCL, XCOMP, CONJ, AUX, AUXPASS, MARK = "acl", "relcl", "advcl", "xcomp", "conj", "aux", "auxpass", "mark"
 LEFT_MODIFIERS = (COMPOUND, AMOD, NMOD, POSS, NPADVMOD, NUMMOD)
 OBJECTS = (DOBJ, NSUBJPASS, ATTR)
 CLAUSES = (ACL, RELCL)  # "the deal signed in Lima", "the truce that was agreed between A and B"
@@ -295,8 +295,8 @@ def _at_named_event(verb: Token, index: MentionIndex) -> bool:
     return False
 
 
-def _things_in(token: Token, index: MentionIndex) -> bool:
-    return any(index.at(t) is not None and index.at(t).kind in THINGS for t in token.subtree)
+def _agreements_in(token: Token, index: MentionIndex) -> bool:
+    return any(index.at(t) is not None and index.at(t).kind == EntityKind.AGREEMENT for t in token.subtree)
 
 
 def _named_actors(tokens: list[Token], index: MentionIndex) -> list[Found]:
@@ -337,7 +337,7 @@ def verb_made(index: MentionIndex, ctx: Context) -> list[Description]:
                     phrase = f"{family} to {' and '.join(index.doc[m.start:m.end].text for m in partners)}"
         elif lemma in words["agreeing_verbs"]:
             complements = [c for c in verb.children if c.dep_ == XCOMP or (c.dep_ == PREP and c.lower_ in ("on", "to"))]
-            if not complements or any(_things_in(c, index) for c in complements):
+            if not complements or any(_agreements_in(c, index) for c in complements):
                 continue  # "agreed that ...", "agreed with her": an opinion; "agreed to a truce": the truce
             partners = _actors(_preps(verb, ("with",)), index)
             kind, family = EntityKind.AGREEMENT, words["agreement_family"]
@@ -705,6 +705,9 @@ class DescribedRelations:
                 yield from self._pairs([p for p in parties if p is not None], relation, found, head)
                 continue
             verb = _governor(head, self.words, found.kind) if found.key.described and not found.anaphor else None
+            if verb is not None and found.kind == EntityKind.EVENT and any(c.dep_ == AUX and c.lower_ == "to"
+                                                                         for c in verb.children):
+                verb = None  # "agreed to hold talks": talks to come, not attended
             if verb is not None:
                 makers = _makers(verb, ctx) + _actors(_preps(verb, ("with", "between", "among")), index)
                 yield from self._pairs(makers, relation, found, verb)

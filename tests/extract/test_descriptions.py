@@ -42,6 +42,9 @@ FOUND = [
     ("Antony Blinken visited Kyiv and Warsaw this week.",  # a visit: the visitor and the hosts
      {("Antony Blinken", "attended", "visit to Kyiv and Warsaw"), ("Ukraine", "attended", "visit to Kyiv and Warsaw"),
       ("Poland", "attended", "visit to Kyiv and Warsaw")}),
+    ("Russia and Ukraine agreed to resume talks.",  # an agreement now; the talks are to come
+     {("Russia", "agreed", "agreement between Russia and Ukraine"),
+      ("Ukraine", "agreed", "agreement between Russia and Ukraine")}),
     ("Serbia agreed with Kosovo to open two border crossings.",
      {("Serbia", "agreed", "agreement between Serbia and Kosovo"),
       ("Kosovo", "agreed", "agreement between Serbia and Kosovo")}),
