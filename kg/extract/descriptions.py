@@ -25,6 +25,16 @@ parties or no date it stays in its article.
 
 ``describe`` is a linker of ``kg.extract.mentions.find_mentions``; ``DescribedRelations`` gives
 the relations of the things only a verb made (who met, who agreed) and of "talks involving A and B".
+
+>>> from kg.extract.mentions import find_mentions
+>>> from kg.lexicon import load_lexicon
+>>> from kg.nlp import parse_text
+>>> doc = parse_text(nlp, "Chile and Peru agreed to a ceasefire. The truce held.")
+>>> things = [m for m in find_mentions(doc, load_lexicon(), [describe]).mentions if m.head >= 0]
+>>> [(doc[m.head].text, m.anaphor, str(m.key)) for m in things]
+[('ceasefire', False, 'local-agreement:ceasefire:CHL+PER'), ('truce', True, 'local-agreement:ceasefire:CHL+PER')]
+>>> things[0].name
+'ceasefire between Chile and Peru'
 """
 from __future__ import annotations
 
@@ -485,8 +495,15 @@ def describe(index: MentionIndex, lexicon: Lexicon) -> None:
     resolve_bare_references(index)
     for found in later:
         _link_back(found, index)
-    # Each thing with what its mentions say of it: unnamed ones, and named ones that a description
-    # stands for ("the Sochi deal ... the 2018 deal"), which "agreed in 2018" may then join.
+    for thing in _things(index, described, provisional):
+        thing.name = thing.name or _named_soon_after(thing, index, provisional)
+        thing.finish(index, lexicon)
+
+
+def _things(index: MentionIndex, described: dict[int, Description], provisional: set[MentionKey]) -> list[Thing]:
+    """Each thing with what its mentions say of it: the unnamed ones, and the named ones that a
+    description stands for ("the Sochi deal ... the 2018 deal"), which "agreed in 2018" may join;
+    things that agree are one."""
     chains: dict[MentionKey, list[Found]] = {}
     for found in sorted(index.mentions, key=lambda m: m.start):
         if found.key in provisional or (found.kind in THINGS and not found.bare and _says(described.get(id(found)))):
@@ -503,9 +520,7 @@ def describe(index: MentionIndex, lexicon: Lexicon) -> None:
             things.append(thing)
         else:
             same.absorb(thing)
-    for thing in things:
-        thing.name = thing.name or _named_soon_after(thing, index, provisional)
-        thing.finish(index, lexicon)
+    return things
 
 
 NAMING_SENTENCES = 3  # "A and B signed a joint declaration. The Washington Declaration ...": within this many
@@ -625,12 +640,13 @@ class Thing:
         for found in self.members:
             found.key, found.bare = key, False
             found.anaphor = found.anaphor and id(found) not in saying  # "the 2018 deal" describes it too
-            if not found.anaphor:
-                if found.text_span is None:  # the phrase as written: another name of it ("the 2018 deal")
-                    written = starts.get(id(found), -1)
-                    found.text_span = (min(found.start, written) if written >= 0 else found.start, found.end)
-                start, end = found.text_span
-                found.name = label or index.doc[start:end].text
+            if found.anaphor or id(found) not in starts:
+                continue  # a name keeps its own
+            if found.text_span is None:  # the phrase as written: another name of it ("the 2018 deal")
+                written = starts[id(found)]
+                found.text_span = (min(found.start, written) if written >= 0 else found.start, found.end)
+            start, end = found.text_span
+            found.name = label or index.doc[start:end].text
 
 
 def _month(date: str | None) -> str | None:

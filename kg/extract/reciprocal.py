@@ -13,6 +13,14 @@ else to fight ("A and B clashed", "A and B exchanged fire"), or the text says th
 a wrong side in a war is worse than a gap. A conflict that is feared, risked or avoided, or that
 only would be, is none. Words are data in ``ontology/lexicon/reciprocal.json``; patterns are spaCy
 ``DependencyMatcher`` patterns over the labels below.
+
+>>> from kg.extract.mentions import find_mentions
+>>> from kg.lexicon import load_lexicon
+>>> from kg.nlp import parse_text
+>>> doc = parse_text(nlp, "Fighting broke out between Armenia and Azerbaijan. Russia and Iran fought in Syria.")
+>>> found = ReciprocalRelations(nlp.vocab, load_lexicon())(doc, find_mentions(doc, load_lexicon()))
+>>> sorted((str(c.subject.key), c.relation.value, str(c.object.key)) for c in found)
+[('country:ARM', 'opposes', 'country:AZE'), ('country:AZE', 'opposes', 'country:ARM')]
 """
 from __future__ import annotations
 
