@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from kg.model import EntityKind, Mention
+from kg.resolve import Resolver
 
 CEASEFIRE = "ceasefire between Chile and Peru"
 
@@ -146,3 +148,18 @@ def test_a_description_never_joins_a_name_across_articles(dated_graph):
     graph = dated_graph(("Israel and Hamas agreed to a ceasefire.", "2024-05-02"),
                         ("Israel and Hamas signed the Gaza ceasefire.", "2024-05-20"))
     assert len(set(_agreements(graph))) == 2
+
+
+def test_the_subset_rule_of_names_never_takes_a_description():
+    """ "the Israel ceasefire" (a name) holds a word of "a ceasefire between Israel and Hamas" in May
+    (a description): names join the one name that holds all their words; descriptions join no one."""
+    named = Mention("a", 0, 18, "Israel ceasefire", EntityKind.AGREEMENT, "agreement:ceasefire:ISR", "Israel ceasefire")
+    described = Mention("b", 0, 30, "ceasefire", EntityKind.AGREEMENT, "agreement:ceasefire:ISR+hamas:2024-05",
+                        "ceasefire between Israel and Hamas")
+    longer = Mention("c", 0, 30, "Israel Hamas ceasefire", EntityKind.AGREEMENT, "agreement:ceasefire:ISR+hamas",
+                     "Israel Hamas ceasefire")
+    resolver = Resolver()
+    resolver.add_mentions([named, described, longer])
+    assert resolver.entity_of(named) is resolver.entity_of(longer)  # a name joins the name that holds it
+    assert resolver.entity_of(described) is not resolver.entity_of(longer)
+    assert resolver.entity_of(described).entity_id == "israel-hamas-ceasefire-2024-05"
