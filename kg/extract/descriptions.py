@@ -250,7 +250,8 @@ def describe_one(found: Found, index: MentionIndex, lexicon: Lexicon, ctx: Conte
             if any(t.pos_ == "PROPN" or index.at(t) is not None for t in prep.subtree):
                 return None  # "Conference on Libya", "meeting of NATO defence ministers"
     words = description_words()
-    parties += [m for m in _actors(_preps(head, ("between", "among", "with")), index) if m not in parties]
+    parties += [m for m in _actors(_preps(head, ("between", "among")), index) if m not in parties]
+    partners = _actors(_preps(head, ("with",)), index)  # "a truce with Hamas": the other side of someone's
     clauses = [c for c in head.children if c.dep_ in CLAUSES]
     makers = words["party_verbs"][found.kind.value]
     for clause in clauses:  # "talks involving A, B and C", "a truce agreed between A and B", "the deal signed by A and B"
@@ -262,9 +263,11 @@ def describe_one(found: Found, index: MentionIndex, lexicon: Lexicon, ctx: Conte
             objects += _preps(clause, ("with",))
         parties += [m for m in _actors(objects, index) if m not in parties]
     verb = _governor(head, words, found.kind)
-    if verb is not None and len(parties) < 2:
+    if verb is not None and (not parties or len(parties) + len(partners) < 2):
         made_by = _makers(verb, ctx) + _actors(_preps(verb, ("with", "between", "among")), index)
         parties += [m for m in made_by if m.kind in ACTOR_KINDS and m not in parties]
+    if parties:  # "deals with Russia and Iran" alone are no deals between Russia and Iran
+        parties += [m for m in partners if m not in parties]
     parties.sort(key=lambda m: m.start)
     place = _place(head, index)
     # "a ceasefire will be implemented in Idlib": an agreement is where what it is the subject or object of happens

@@ -77,6 +77,8 @@ NEAR_MISSES = [
     "Ash Carter flew to visit U.S. service members at the airfield.",  # troops, not a host named
     "The deal is a victory for Iran.",
     "Two presidents signed a treaty.",  # no party named: nothing to be a node of
+    "Egypt brokered a truce with Hamas.",  # Hamas and whom, the text does not say; Egypt is no party
+    "Turkey says it fulfilled its duties under deals with Russia and Iran.",  # deals with them, not between them
 ]
 
 
