@@ -25,10 +25,21 @@ parties or no date it stays in its article.
 
 ``describe`` is a linker of ``kg.extract.mentions.find_mentions``; ``DescribedRelations`` gives
 the relations of the things only a verb made (who met, who agreed) and of "talks involving A and B".
+
+>>> from kg.extract.mentions import find_mentions
+>>> from kg.lexicon import load_lexicon
+>>> from kg.nlp import parse_text
+>>> doc = parse_text(nlp, "Chile and Peru agreed to a ceasefire. The truce held.")
+>>> things = [m for m in find_mentions(doc, load_lexicon(), [describe]).mentions if m.head >= 0]
+>>> [(doc[m.head].text, m.anaphor, str(m.key)) for m in things]
+[('ceasefire', False, 'local-agreement:ceasefire:CHL+PER'), ('truce', True, 'local-agreement:ceasefire:CHL+PER')]
+>>> things[0].name
+'ceasefire between Chile and Peru'
 """
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -51,7 +62,7 @@ from kg.schema import ACTOR_KINDS, joins
 NSUBJ, NSUBJPASS, DOBJ, ATTR, OPRD, APPOS = "nsubj", "nsubjpass", "dobj", "attr", "oprd", "appos"
 PREP, POBJ, AGENT, POSS, CASE, DET = "prep", "pobj", "agent", "poss", "case", "det"
 COMPOUND, AMOD, NMOD, NPADVMOD, NUMMOD = "compound", "amod", "nmod", "npadvmod", "nummod"
-ACL, RELCL, ADVCL, XCOMP, CONJ, AUXPASS = "acl", "relcl", "advcl", "xcomp", "conj", "auxpass"
+ACL, RELCL, ADVCL, XCOMP, CONJ, AUX, AUXPASS, MARK = "acl", "relcl", "advcl", "xcomp", "conj", "aux", "auxpass", "mark"
 LEFT_MODIFIERS = (COMPOUND, AMOD, NMOD, POSS, NPADVMOD, NUMMOD)
 OBJECTS = (DOBJ, NSUBJPASS, ATTR)
 CLAUSES = (ACL, RELCL)  # "the deal signed in Lima", "the truce that was agreed between A and B"
@@ -179,6 +190,8 @@ def _date(tokens: list[Token]) -> tuple[str, str] | None:
         if token.ent_type_ not in DATES:
             continue
         ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        if ent is not None and ent[0].lower_ == "the":
+            ent = ent[1:]  # "the December 25, 2011 agreement": the date is "December 25, 2011"
         read = read_date(ent.text) if ent is not None else None
         if read is not None:
             iso, precision = read
@@ -238,9 +251,7 @@ def describe_one(found: Found, index: MentionIndex, lexicon: Lexicon, ctx: Conte
                 return None  # "Conference on Libya", "meeting of NATO defence ministers"
     words = description_words()
     parties += [m for m in _actors(_preps(head, ("between", "among")), index) if m not in parties]
-    # "deals with Russia and Iran" are someone's deals with each: a "with" partner is a party only
-    # beside another one (a possessor, a maker), never one of a pair of its own
-    partners = [m for m in _actors(_preps(head, ("with",)), index) if m not in parties]
+    partners = _actors(_preps(head, ("with",)), index)  # "a truce with Hamas": the other side of someone's
     clauses = [c for c in head.children if c.dep_ in CLAUSES]
     makers = words["party_verbs"][found.kind.value]
     for clause in clauses:  # "talks involving A, B and C", "a truce agreed between A and B", "the deal signed by A and B"
@@ -252,10 +263,10 @@ def describe_one(found: Found, index: MentionIndex, lexicon: Lexicon, ctx: Conte
             objects += _preps(clause, ("with",))
         parties += [m for m in _actors(objects, index) if m not in parties]
     verb = _governor(head, words, found.kind)
-    if verb is not None and len(parties) < 2:
+    if verb is not None and (not parties or len(parties) + len(partners) < 2):
         made_by = _makers(verb, ctx) + _actors(_preps(verb, ("with", "between", "among")), index)
         parties += [m for m in made_by if m.kind in ACTOR_KINDS and m not in parties]
-    if parties:
+    if parties:  # "deals with Russia and Iran" alone are no deals between Russia and Iran
         parties += [m for m in partners if m not in parties]
     parties.sort(key=lambda m: m.start)
     place = _place(head, index)
@@ -287,8 +298,9 @@ def _kind_word(token: Token, lexicon: Lexicon) -> bool:
 
 
 def _at_named_event(verb: Token, index: MentionIndex) -> bool:
-    """ "met on the sidelines of the summit", "met at the summit": a meeting within one named already."""
-    for prep in (c for c in verb.children if c.dep_ == PREP):
+    """ "met on the sidelines of the summit", "met B at the summit": a meeting within one named already
+    (wherever the parser hangs the "at")."""
+    for prep in (t for t in verb.subtree if t.dep_ == PREP and t.lower_ in ("at", "during", "on")):
         for pobj in _objects_of(prep):
             inner = [pobj] + [p for c in pobj.children if c.dep_ == PREP for p in _objects_of(c)]
             if any(index.at(t) is not None and index.at(t).kind == EntityKind.EVENT for t in inner):
@@ -296,8 +308,8 @@ def _at_named_event(verb: Token, index: MentionIndex) -> bool:
     return False
 
 
-def _things_in(token: Token, index: MentionIndex) -> bool:
-    return any(index.at(t) is not None and index.at(t).kind in THINGS for t in token.subtree)
+def _agreements_in(token: Token, index: MentionIndex) -> bool:
+    return any(index.at(t) is not None and index.at(t).kind == EntityKind.AGREEMENT for t in token.subtree)
 
 
 def _named_actors(tokens: list[Token], index: MentionIndex) -> list[Found]:
@@ -312,11 +324,15 @@ def verb_made(index: MentionIndex, ctx: Context) -> list[Description]:
     visit to B both attended; "A and B agreed to open the border", "A agreed with B on a prisoner
     exchange": an agreement between them."""
     words = description_words()
+    making = set(words["meeting_verbs"]) | set(words["agreeing_verbs"])
+    conditions = set(ctx.lexicon.modality["conditional_marks"])
     made = []
     for verb in index.doc:
         lemma = verb.lemma_.lower()
-        if verb.pos_ != "VERB" or any(c.dep_ in (NSUBJPASS, AUXPASS) for c in verb.children):
+        if lemma not in making or verb.pos_ != "VERB" or any(c.dep_ in (NSUBJPASS, AUXPASS) for c in verb.children):
             continue  # "the demands were met"
+        if any(c.dep_ == ADVCL and any(m.dep_ == MARK and m.lower_ in conditions for m in c.children) for c in verb.children):
+            continue  # "they would meet him if he gave them a veto": a condition, not an event
         phrase = None
         if lemma in words["meeting_verbs"]:
             if _at_named_event(verb, index):
@@ -326,7 +342,7 @@ def verb_made(index: MentionIndex, ctx: Context) -> list[Description]:
             kind, family = EntityKind.EVENT, words["meeting_verbs"][lemma]
             if lemma in words["guest_verbs"]:  # people visit, and are received or hosted
                 visit = family == words["visit_family"]
-                partners = _named_actors(guests, index)
+                partners = [m for m in _named_actors(guests, index) if index.doc[m.end - 1].pos_ == "PROPN"]
                 people = [m for m in (_makers(verb, ctx) if visit else partners) if m.kind == EntityKind.PERSON]
                 if not people:
                     continue  # "a delegation will visit Moscow to hold talks": the talks are the event
@@ -334,7 +350,7 @@ def verb_made(index: MentionIndex, ctx: Context) -> list[Description]:
                     phrase = f"{family} to {' and '.join(index.doc[m.start:m.end].text for m in partners)}"
         elif lemma in words["agreeing_verbs"]:
             complements = [c for c in verb.children if c.dep_ == XCOMP or (c.dep_ == PREP and c.lower_ in ("on", "to"))]
-            if not complements or any(_things_in(c, index) for c in complements):
+            if not complements or any(_agreements_in(c, index) for c in complements):
                 continue  # "agreed that ...", "agreed with her": an opinion; "agreed to a truce": the truce
             partners = _actors(_preps(verb, ("with",)), index)
             kind, family = EntityKind.AGREEMENT, words["agreement_family"]
@@ -428,7 +444,11 @@ def link_names(index: MentionIndex, provisional: set[MentionKey]) -> None:
     def rank(found: Found) -> tuple[int, int]:  # a name, then a description, then a bare head noun
         return (2 if found.bare else 1 if found.key in provisional else 0), found.start
 
-    for match_id, tokens in sorted(matcher(doc), key=lambda m: m[1]):
+    # Only a sentence that mentions two things may say one is the other.
+    counted = Counter(doc[m.start].sent for m in index.mentions if m.kind in THINGS)
+    sentences = sorted((sent for sent, count in counted.items() if count > 1), key=lambda sent: sent.start)
+    matches = [(match_id, [sent.start + i for i in tokens]) for sent in sentences for match_id, tokens in matcher(sent)]
+    for match_id, tokens in sorted(matches, key=lambda m: m[1]):
         one_at = 1 if doc.vocab.strings[match_id] in ("copula", "naming") else 0  # after the verb
         pair = [_thing_at(doc[tokens[one_at]], index), _thing_at(doc[tokens[-1]], index)]
         if None in pair or pair[0] is pair[1] or pair[0].kind != pair[1].kind or pair[0].key == pair[1].key:
@@ -478,8 +498,15 @@ def describe(index: MentionIndex, lexicon: Lexicon) -> None:
     resolve_bare_references(index)
     for found in later:
         _link_back(found, index)
-    # Each thing with what its mentions say of it: unnamed ones, and named ones that a description
-    # stands for ("the Sochi deal ... the 2018 deal"), which "agreed in 2018" may then join.
+    for thing in _things(index, described, provisional):
+        thing.name = thing.name or _named_soon_after(thing, index, provisional)
+        thing.finish(index, lexicon)
+
+
+def _things(index: MentionIndex, described: dict[int, Description], provisional: set[MentionKey]) -> list[Thing]:
+    """Each thing with what its mentions say of it: the unnamed ones, and the named ones that a
+    description stands for ("the Sochi deal ... the 2018 deal"), which "agreed in 2018" may join;
+    things that agree are one."""
     chains: dict[MentionKey, list[Found]] = {}
     for found in sorted(index.mentions, key=lambda m: m.start):
         if found.key in provisional or (found.kind in THINGS and not found.bare and _says(described.get(id(found)))):
@@ -496,9 +523,7 @@ def describe(index: MentionIndex, lexicon: Lexicon) -> None:
             things.append(thing)
         else:
             same.absorb(thing)
-    for thing in things:
-        thing.name = thing.name or _named_soon_after(thing, index, provisional)
-        thing.finish(index, lexicon)
+    return things
 
 
 NAMING_SENTENCES = 3  # "A and B signed a joint declaration. The Washington Declaration ...": within this many
@@ -618,12 +643,13 @@ class Thing:
         for found in self.members:
             found.key, found.bare = key, False
             found.anaphor = found.anaphor and id(found) not in saying  # "the 2018 deal" describes it too
-            if not found.anaphor:
-                if found.text_span is None:  # the phrase as written: another name of it ("the 2018 deal")
-                    written = starts.get(id(found), -1)
-                    found.text_span = (min(found.start, written) if written >= 0 else found.start, found.end)
-                start, end = found.text_span
-                found.name = label or index.doc[start:end].text
+            if found.anaphor or id(found) not in starts:
+                continue  # a name keeps its own
+            if found.text_span is None:  # the phrase as written: another name of it ("the 2018 deal")
+                written = starts[id(found)]
+                found.text_span = (min(found.start, written) if written >= 0 else found.start, found.end)
+            start, end = found.text_span
+            found.name = label or index.doc[start:end].text
 
 
 def _month(date: str | None) -> str | None:
@@ -661,7 +687,8 @@ def _label(first: Description, parties: list[Found], place: str | None, date_tex
     if first.parties_in_phrase or any(_party_name(p, index, lexicon, written=True) in label for p in parties) \
             or (place and place in label):
         return label  # "Israel-Hamas truce", "talks in Doha", "Washington peace agreement"
-    states = [p for p in parties if p.kind != EntityKind.PERSON] or parties  # signatories stand for their states
+    states = [p for p in parties if p.kind != EntityKind.PERSON]
+    states = states if len(states) > 1 else parties  # signatories stand for their states
     names = list(dict.fromkeys(_party_name(p, index, lexicon) for p in states))
     between = f" between {', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else ""
     at = f" in {place}" if place else ""
@@ -669,21 +696,24 @@ def _label(first: Description, parties: list[Found], place: str | None, date_tex
         if part:  # before a place the phrase gives: "ceasefire between A and B in the north"
             cut = label.find(" in ") if " in " in label else len(label)
             return label[:cut] + part + label[cut:]
-    return f"{label} ({date_text})" if date_text else label
+    return f"{label} ({date_text})" if date_text and date_text not in label else label
 
 
 # --- relations ---------------------------------------------------------------------------------
 
 
 class DescribedRelations:
-    """Who met, who agreed, when only a verb says so ("A met B", "A and B agreed to ..."), and who
+    """Who met, who agreed, when only a verb says so ("A met B", "A and B agreed to ..."), who made an
+    unnamed one with a verb the trigger words do not hold ("A and B initialed a treaty"), and who
     takes part in "talks involving A, B and C": each party attended the event or agreed the agreement."""
 
     def __init__(self, lexicon: Lexicon):
         self.lexicon = lexicon
-        self.participant_verbs = set(description_words()["participant_verbs"])
+        self.words = description_words()
+        self.participant_verbs = set(self.words["participant_verbs"])
 
     def __call__(self, doc: Doc, index: MentionIndex) -> Iterator[Candidate]:
+        ctx = Context(index, self.lexicon, [])
         for found in index.mentions:
             if found.kind not in THINGS or found.head < 0 or found.bare:
                 continue
@@ -692,6 +722,14 @@ class DescribedRelations:
             if found.parties and head.pos_ == "VERB" and found.start == head.i:
                 parties = [index.at(doc[i]) for i in found.parties]
                 yield from self._pairs([p for p in parties if p is not None], relation, found, head)
+                continue
+            verb = _governor(head, self.words, found.kind) if found.key.described and not found.anaphor else None
+            if verb is not None and found.kind == EntityKind.EVENT and any(c.dep_ == AUX and c.lower_ == "to"
+                                                                         for c in verb.children):
+                verb = None  # "agreed to hold talks": talks to come, not attended
+            if verb is not None:
+                makers = _makers(verb, ctx) + _actors(_preps(verb, ("with", "between", "among")), index)
+                yield from self._pairs(makers, relation, found, verb)
             for clause in (c for c in head.children if c.dep_ == ACL and c.lemma_.lower() in self.participant_verbs):
                 yield from self._pairs(_actors(_objects_of(clause, (DOBJ,)), index), relation, found, clause)
 

@@ -13,6 +13,14 @@ else to fight ("A and B clashed", "A and B exchanged fire"), or the text says th
 a wrong side in a war is worse than a gap. A conflict that is feared, risked or avoided, or that
 only would be, is none. Words are data in ``ontology/lexicon/reciprocal.json``; patterns are spaCy
 ``DependencyMatcher`` patterns over the labels below.
+
+>>> from kg.extract.mentions import find_mentions
+>>> from kg.lexicon import load_lexicon
+>>> from kg.nlp import parse_text
+>>> doc = parse_text(nlp, "Fighting broke out between Armenia and Azerbaijan. Russia and Iran fought in Syria.")
+>>> found = ReciprocalRelations(nlp.vocab, load_lexicon())(doc, find_mentions(doc, load_lexicon()))
+>>> sorted((str(c.subject.key), c.relation.value, str(c.object.key)) for c in found)
+[('country:ARM', 'opposes', 'country:AZE'), ('country:AZE', 'opposes', 'country:ARM')]
 """
 from __future__ import annotations
 
@@ -61,7 +69,7 @@ def _patterns(lexicon: Lexicon) -> dict[str, list[list[dict]]]:
     """Name -> DependencyMatcher patterns; each names the tokens its handler reads."""
     words = reciprocal_words()
     nouns = _forms(words["conflict_nouns"] + words["alliance_nouns"])
-    noun = [{"RIGHT_ID": "noun", "RIGHT_ATTRS": {attr: {"IN": nouns}}} for attr in ("LEMMA", "LOWER")]
+    noun = [{"RIGHT_ID": "noun", "RIGHT_ATTRS": {attr: {"IN": nouns}}} for attr in ("LEMMA",)]
     between = {"DEP": PREP, "LOWER": {"IN": ["between", "among"]}}
     verbs = _forms(lexicon.triggers["reciprocal_verbs"] + words["self_reciprocal_verbs"] + words["exchange_verbs"])
     return {
@@ -123,17 +131,24 @@ class ReciprocalRelations:
         self.sides = Matcher(vocab)
         for side, phrases in words["side_markers"].items():
             self.sides.add(side, [[{"LOWER": w} for w in phrase] for phrase in phrases])
+        # Every pattern holds one of these words (lemma or word): sentences without any are not matched.
+        self.anchors = frozenset(vocab.strings.add(w) for w in (
+            words["conflict_nouns"] + words["alliance_nouns"] + list(self.mutual) + lexicon.triggers["reciprocal_verbs"]
+            + words["self_reciprocal_verbs"] + words["exchange_verbs"] + words["pitting_verbs"]))
 
     def __call__(self, doc: Doc, index: MentionIndex) -> Iterator[Candidate]:
         ctx = Context(index, self.lexicon, [])
-        markers = [(doc.vocab.strings[m], s, e) for m, s, e in self.sides(doc)]
+        markers = [(doc.vocab.strings[m], s, e) for m, s, e in self.sides(doc)] if "side" in doc.text else []
         seen = set()
-        for match_id, tokens in sorted(self.matcher(doc), key=lambda m: m[1]):
-            name = doc.vocab.strings[match_id]
-            if (name, tuple(tokens)) in seen:
-                continue  # matched on the lemma and on the word
-            seen.add((name, tuple(tokens)))
-            yield from self.handlers[name](*(doc[i] for i in tokens), ctx=ctx, markers=markers)
+        for sentence in doc.sents:
+            if not any(t.lemma in self.anchors or t.lower in self.anchors for t in sentence):
+                continue
+            for match_id, tokens in sorted(self.matcher(sentence), key=lambda m: m[1]):
+                name, at = doc.vocab.strings[match_id], tuple(sentence.start + i for i in tokens)
+                if (name, at) in seen:
+                    continue  # matched on the lemma and on the word
+                seen.add((name, at))
+                yield from self.handlers[name](*(doc[i] for i in at), ctx=ctx, markers=markers)
 
     # --- nouns ------------------------------------------------------------------------------
 
@@ -182,7 +197,7 @@ class ReciprocalRelations:
         if sides:
             yield from _across(*sides, relation, trigger)
             return
-        parties = _distinct(m for p in prep.children if p.dep_ == POBJ for m in actors_of(p, ctx.index))
+        parties = _distinct(m for p in prep.children if p.dep_ == POBJ for m in _coordinated(p, ctx.index))
         if len(parties) == PLURAL or (relation == RelationType.BACKS and len(parties) > PLURAL):
             yield from _each_other(parties, relation, trigger)
 
@@ -213,8 +228,10 @@ class ReciprocalRelations:
         relation = self._relation(noun)
         if relation is None or (relation == RelationType.BACKS and prep.lower_ != "with"):
             return
-        owners = _distinct(m for m in actors_of(owner, ctx.index) if m.kind in ACTOR_KINDS)
-        others = _distinct(m for p in prep.children if p.dep_ == POBJ for m in actors_of(p, ctx.index)
+        if owner.pos_ == "PRON":
+            return  # "X backs the Y government in its fight against Z": whose, the parse does not say
+        owners = _distinct(m for m in _coordinated(owner, ctx.index) if m.kind in ACTOR_KINDS)
+        others = _distinct(m for p in prep.children if p.dep_ == POBJ for m in _coordinated(p, ctx.index)
                            if m.kind in ACTOR_KINDS)
         yield from _across(owners, others, relation, noun)
 
@@ -275,7 +292,7 @@ class ReciprocalRelations:
         subjects = _distinct(m for m in verb_subjects(verb, ctx) if m.kind in ACTOR_KINDS)
         partners = [p for c in (*verb.children, *noun.children) if c.dep_ == PREP and c.lower_ in ("with", "against")
                     for p in c.children if p.dep_ == POBJ]
-        others = _distinct(m for p in partners for m in actors_of(p, ctx.index) if m.kind in ACTOR_KINDS)
+        others = _distinct(m for p in partners for m in _coordinated(p, ctx.index) if m.kind in ACTOR_KINDS)
         if others:
             yield from _across(subjects, others, RelationType.OPPOSES, noun)
         elif len(subjects) == PLURAL:
@@ -285,8 +302,8 @@ class ReciprocalRelations:
         """ "a conflict pitting A against B": A's side and B's, both ways."""
         if self._averted(verb):
             return
-        ones = _distinct(m for m in actors_of(one, ctx.index) if m.kind in ACTOR_KINDS)
-        others = _distinct(m for p in prep.children if p.dep_ == POBJ for m in actors_of(p, ctx.index)
+        ones = _distinct(m for m in _coordinated(one, ctx.index) if m.kind in ACTOR_KINDS)
+        others = _distinct(m for p in prep.children if p.dep_ == POBJ for m in _coordinated(p, ctx.index)
                            if m.kind in ACTOR_KINDS)
         yield from _across(ones, others, RelationType.OPPOSES, verb)
 
@@ -296,17 +313,23 @@ class ReciprocalRelations:
             return
         partners = [p for c in (*verb.children, *noun.children) if c.dep_ == PREP and c.lower_ == "with"
                     for p in c.children if p.dep_ == POBJ]
-        members = _distinct([*verb_subjects(verb, ctx), *(m for p in partners for m in actors_of(p, ctx.index))])
+        members = _distinct([*verb_subjects(verb, ctx), *(m for p in partners for m in _coordinated(p, ctx.index))])
         members = [m for m in members if m.kind in ACTOR_KINDS]
         if len(members) >= PLURAL:
             yield from _each_other(members, RelationType.BACKS, noun)
         foes = _distinct(m for c in noun.children if c.dep_ == PREP and c.lower_ == "against"
-                         for p in c.children if p.dep_ == POBJ for m in actors_of(p, ctx.index) if m.kind in ACTOR_KINDS)
+                         for p in c.children if p.dep_ == POBJ for m in _coordinated(p, ctx.index) if m.kind in ACTOR_KINDS)
         for member in members:
             yield from _pairs([member], RelationType.OPPOSES, foes, noun)
 
 
 # --- helpers -------------------------------------------------------------------------------------
+
+
+def _coordinated(token: Token, index: MentionIndex) -> list[Found]:
+    """The actors ``token`` and the words coordinated with it stand for: "A and B", not an apposition
+    ("... against Ansar Dine, Wei Haikara said")."""
+    return [m for t in (token, *token.conjuncts) for m in actors_of(t, index, coordinated=False)]
 
 
 def _distinct(mentions) -> list[Found]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from kg.model import EntityKind, Mention
+from kg.resolve import Resolver
 
 CEASEFIRE = "ceasefire between Chile and Peru"
 
@@ -21,6 +23,9 @@ FOUND = [
      {("Israel", "agreed", "truce between Israel and Hamas"), ("Hamas", "agreed", "truce between Israel and Hamas")}),
     ("Israel signed a truce with Hamas in Cairo.",  # the place the phrase is given tells it apart
      {("Israel", "agreed", "Cairo truce"), ("Hamas", "agreed", "Cairo truce")}),
+    ("Ecuador and Peru initialed a peace treaty.",  # a verb only this family knows
+     {("Ecuador", "agreed", "peace treaty between Ecuador and Peru"),
+      ("Peru", "agreed", "peace treaty between Ecuador and Peru")}),
     ("Iran and Saudi Arabia held talks in Baghdad in April 2021.",  # an event by its place
      {("Iran", "attended", "talks in Baghdad"), ("Saudi Arabia", "attended", "talks in Baghdad")}),
     ("Iran and Saudi Arabia held talks in April 2021.",
@@ -39,6 +44,9 @@ FOUND = [
     ("Antony Blinken visited Kyiv and Warsaw this week.",  # a visit: the visitor and the hosts
      {("Antony Blinken", "attended", "visit to Kyiv and Warsaw"), ("Ukraine", "attended", "visit to Kyiv and Warsaw"),
       ("Poland", "attended", "visit to Kyiv and Warsaw")}),
+    ("Russia and Ukraine agreed to resume talks.",  # an agreement now; the talks are to come
+     {("Russia", "agreed", "agreement between Russia and Ukraine"),
+      ("Ukraine", "agreed", "agreement between Russia and Ukraine")}),
     ("Serbia agreed with Kosovo to open two border crossings.",
      {("Serbia", "agreed", "agreement between Serbia and Kosovo"),
       ("Kosovo", "agreed", "agreement between Serbia and Kosovo")}),
@@ -59,13 +67,18 @@ FOUND = [
 NEAR_MISSES = [
     "Israel rejected a ceasefire with Hamas.",  # a verb about someone's agreement, not making one
     "Chile and Peru did not agree to a ceasefire.",
+    "Chile and Peru refused to sign a truce.",
     "Russia and China agreed that the resolution was flawed.",  # an opinion shared, not an agreement
     "Vladimir Putin met with criticism at home. The demands were met.",
     "Antony Blinken refused to meet Wang Yi.",
     "Egypt received the proposal from Qatar.",  # no guest
     "A Turkish delegation will visit Moscow next week.",  # a state's delegation: its talks are the event
+    "Antony Blinken said he would meet Wang Yi if China released the detainees.",  # a condition
+    "Ash Carter flew to visit U.S. service members at the airfield.",  # troops, not a host named
     "The deal is a victory for Iran.",
     "Two presidents signed a treaty.",  # no party named: nothing to be a node of
+    "Egypt brokered a truce with Hamas.",  # Hamas and whom, the text does not say; Egypt is no party
+    "Turkey says it fulfilled its duties under deals with Russia and Iran.",  # deals with them, not between them
 ]
 
 
@@ -137,3 +150,18 @@ def test_a_description_never_joins_a_name_across_articles(dated_graph):
     graph = dated_graph(("Israel and Hamas agreed to a ceasefire.", "2024-05-02"),
                         ("Israel and Hamas signed the Gaza ceasefire.", "2024-05-20"))
     assert len(set(_agreements(graph))) == 2
+
+
+def test_the_subset_rule_of_names_never_takes_a_description():
+    """ "the Israel ceasefire" (a name) holds a word of "a ceasefire between Israel and Hamas" in May
+    (a description): names join the one name that holds all their words; descriptions join no one."""
+    named = Mention("a", 0, 18, "Israel ceasefire", EntityKind.AGREEMENT, "agreement:ceasefire:ISR", "Israel ceasefire")
+    described = Mention("b", 0, 30, "ceasefire", EntityKind.AGREEMENT, "agreement:ceasefire:ISR+hamas:2024-05",
+                        "ceasefire between Israel and Hamas")
+    longer = Mention("c", 0, 30, "Israel Hamas ceasefire", EntityKind.AGREEMENT, "agreement:ceasefire:ISR+hamas",
+                     "Israel Hamas ceasefire")
+    resolver = Resolver()
+    resolver.add_mentions([named, described, longer])
+    assert resolver.entity_of(named) is resolver.entity_of(longer)  # a name joins the name that holds it
+    assert resolver.entity_of(described) is not resolver.entity_of(longer)
+    assert resolver.entity_of(described).entity_id == "israel-hamas-ceasefire-2024-05"

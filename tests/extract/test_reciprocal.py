@@ -22,6 +22,9 @@ FOUND = [
     ("Russia's war with Ukraine entered its fourth year.", both("Russia", "opposes", "Ukraine")),
     ("Ethiopia and Eritrea went to war in 1998.", both("Ethiopia", "opposes", "Eritrea")),
     ("Russia is at war with Ukraine.", both("Russia", "opposes", "Ukraine")),
+    ("Sudan has been at war with two rebel groups, the Justice and Equality Movement and the Sudan Liberation "
+     "Movement, since 2003.",
+     both("Sudan", "opposes", "Justice and Equality Movement") | both("Sudan", "opposes", "Sudan Liberation Movement")),
     # two sides: across them, never within one
     ("The conflict between Sudan and Chad on one side and Libya on the other escalated.",
      both("Sudan", "opposes", "Libya") | both("Chad", "opposes", "Libya")),
@@ -65,6 +68,9 @@ NEAR_MISSES = [
     # an alliance ended, left or former is none; one ally of a third is not the two allied
     ("Turkey left its military alliance with Israel.", set()),
     ("Russia and Iran are allies of Syria.", {("Russia", "backs", "Syria"), ("Iran", "backs", "Syria")}),
+    # whose fight "its" is the parse does not say; the speaker after the list is no party to it
+    ("Norway backs the Kenyan government in its fight against al-Shabaab, Jonas Berg said.",
+     {("Norway", "backs", "Kenya"), ("Norway", "opposes", "al-Shabaab")}),
 ]
 
 
